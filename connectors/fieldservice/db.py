@@ -1,0 +1,135 @@
+"""Engine, sessions and migrations of the field-service database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice.column_types import dumps_json
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA synchronous = NORMAL",
+)
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for the database at `url`; on SQLite with foreign keys and real transactions."""
+    engine = sa.create_engine(url, json_serializer=dumps_json, pool_pre_ping=True, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite opens transactions on its own and never around DDL; handing BEGIN to SQLAlchemy
+    # makes migrations atomic and SAVEPOINTs work (SQLAlchemy's documented pysqlite recipe).
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        if not in_memory:
+            # Readers do not block the writer, e.g. a report open while a sync runs.
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `engine`; the caller owns the transaction (`with sessions.begin() as s:`)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration for the migrations shipped in this package (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(target: str | URL | Engine, revision: str = "head") -> None:
+    """Upgrade the database to `revision` (default: the newest); the only way the schema changes."""
+    with _migration_connection(target) as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(target: str | URL | Engine, revision: str = "base") -> None:
+    """Downgrade the database to `revision` (default: empty)."""
+    with _migration_connection(target) as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def current_revision(target: str | URL | Engine) -> str | None:
+    """The revision the database is at, None for a database never migrated."""
+    with _engine_for(target) as engine, engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _engine_for(target: str | URL | Engine) -> Iterator[Engine]:
+    if isinstance(target, Engine):
+        yield target
+        return
+    engine = make_engine(target)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _migration_connection(target: str | URL | Engine) -> Iterator[sa.Connection]:
+    """A connection in a transaction; on SQLite with foreign keys off, checked at the end.
+
+    SQLite changes a table by copying it (Alembic's batch mode); with foreign keys on, dropping
+    the old copy would cascade into the rows that reference it. SQLite ignores the pragma
+    inside a transaction, hence the raw connection before BEGIN.
+    """
+    with _engine_for(target) as engine, engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection: sa.Connection, state: str) -> None:
+    # On the driver's connection: through SQLAlchemy the pragma would start a transaction.
+    driver_connection: Any = connection.connection.driver_connection
+    driver_connection.execute(f"PRAGMA foreign_keys = {state}")
+
+
+def _check_foreign_keys(connection: sa.Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:10]}")

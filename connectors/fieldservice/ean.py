@@ -1,0 +1,47 @@
+"""GTIN check digits (EAN-8, UPC-A/GTIN-12, EAN-13, GTIN-14), as lexoffice validates `gtin`."""
+
+from __future__ import annotations
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+class InvalidGtinError(ValueError):
+    """A code that is not a GTIN-8, -12, -13 or -14 with a correct check digit."""
+
+
+def gtin_check_digit(body: str) -> int:
+    """The check digit for a GTIN without its last digit (weights 3, 1, 3, … from the right)."""
+    reversed_body = body[::-1]
+    total = 3 * sum(map(int, reversed_body[0::2])) + sum(map(int, reversed_body[1::2]))
+    return (10 - total % 10) % 10
+
+
+def with_check_digit(body: str) -> str:
+    """A complete GTIN: `body` (7, 11, 12 or 13 digits) followed by its check digit."""
+    return body + str(gtin_check_digit(body))
+
+
+def validate_gtin(code: str) -> str:
+    """The code with surrounding blanks removed, or InvalidGtinError saying what is wrong."""
+    normalised = code.strip()
+    if not normalised.isascii() or not normalised.isdigit():
+        raise InvalidGtinError(f"GTIN {code!r} must consist of digits only")
+    if len(normalised) not in GTIN_LENGTHS:
+        raise InvalidGtinError(
+            f"GTIN {code!r} has {len(normalised)} digits; a GTIN has 8, 12, 13 or 14"
+        )
+    expected = gtin_check_digit(normalised[:-1])
+    if int(normalised[-1]) != expected:
+        raise InvalidGtinError(
+            f"GTIN {code!r} has the wrong check digit {normalised[-1]} (expected {expected})"
+        )
+    return normalised
+
+
+def is_valid_gtin(code: str) -> bool:
+    """Whether `code` is a GTIN-8, -12, -13 or -14 with a correct check digit."""
+    try:
+        validate_gtin(code)
+    except InvalidGtinError:
+        return False
+    return True

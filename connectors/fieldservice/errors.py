@@ -1,0 +1,17 @@
+"""Errors of the field-service database that name the record and the field at fault."""
+
+from __future__ import annotations
+
+
+class InvalidRecordError(ValueError):
+    """A record the field-service database refuses, e.g. a customer without a name.
+
+    `record` describes the record (e.g. "customer 'Müller GmbH' (id 7)"), `field` is the
+    attribute at fault and `problem` says what is wrong with it.
+    """
+
+    def __init__(self, record: str, field: str, problem: str) -> None:
+        super().__init__(f"{record}: {field} {problem}")
+        self.record = record
+        self.field = field
+        self.problem = problem

@@ -1,0 +1,66 @@
+"""The field-service database as SQLAlchemy models: the craftsman's data and lexsync's own."""
+
+from __future__ import annotations
+
+from connectors.fieldservice.models.base import Base
+from connectors.fieldservice.models.catalog import (
+    Activity,
+    EmployeeFunction,
+    Machine,
+    Product,
+    Vehicle,
+)
+from connectors.fieldservice.models.customer import Customer, CustomerKind, check_customer_name
+from connectors.fieldservice.models.project import Project, ProjectOrigin
+from connectors.fieldservice.models.sync import (
+    IssueKind,
+    LexofficeLink,
+    LinkStatus,
+    SyncAction,
+    SyncDirection,
+    SyncEntity,
+    SyncIssue,
+    SyncJournal,
+)
+from connectors.fieldservice.models.work_report import (
+    AdditionalPosition,
+    DiscountKind,
+    LabourEntry,
+    MachineUse,
+    MaterialUse,
+    VehicleUse,
+    WorkReport,
+    WorkReportSection,
+    WorkReportStatus,
+)
+
+__all__ = [
+    "Activity",
+    "AdditionalPosition",
+    "Base",
+    "Customer",
+    "CustomerKind",
+    "DiscountKind",
+    "EmployeeFunction",
+    "IssueKind",
+    "LabourEntry",
+    "LexofficeLink",
+    "LinkStatus",
+    "Machine",
+    "MachineUse",
+    "MaterialUse",
+    "Product",
+    "Project",
+    "ProjectOrigin",
+    "SyncAction",
+    "SyncDirection",
+    "SyncEntity",
+    "SyncIssue",
+    "SyncJournal",
+    "Vehicle",
+    "VehicleUse",
+    "WorkReport",
+    "WorkReportSection",
+    "WorkReportStatus",
+    "check_customer_name",
+]

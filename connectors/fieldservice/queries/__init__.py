@@ -1,0 +1,86 @@
+"""Query functions of the field-service database: they take a Session and never commit.
+
+The caller, a task, owns the transaction (`with sessions.begin() as session:`); functions
+here at most flush, so that new records get their ids.
+"""
+
+from __future__ import annotations
+
+from connectors.fieldservice.queries.catalog import (
+    activity_rows,
+    get_activity_by_name,
+    get_product,
+    get_product_by_article_number,
+    insert_products,
+    list_employee_functions,
+    list_machines,
+    list_vehicles,
+    product_rows,
+    update_products,
+)
+from connectors.fieldservice.queries.common import add, table_rows
+from connectors.fieldservice.queries.customers import (
+    customer_rows,
+    get_customer,
+    get_customer_by_number,
+    insert_customers,
+    list_customers,
+    update_customers,
+)
+from connectors.fieldservice.queries.sync import (
+    append_issues,
+    append_journal,
+    get_link,
+    get_link_by_lexoffice_id,
+    journal_entries,
+    link_rows,
+    list_issues,
+    resolve_issues,
+    set_link_status,
+    upsert_link,
+    upsert_links,
+)
+from connectors.fieldservice.queries.work_reports import (
+    get_project_by_lexoffice_id,
+    get_work_report,
+    list_projects,
+    list_work_reports,
+    mark_work_report_invoiced,
+)
+
+__all__ = [
+    "activity_rows",
+    "add",
+    "append_issues",
+    "append_journal",
+    "customer_rows",
+    "get_activity_by_name",
+    "get_customer",
+    "get_customer_by_number",
+    "get_link",
+    "get_link_by_lexoffice_id",
+    "get_product",
+    "get_product_by_article_number",
+    "get_project_by_lexoffice_id",
+    "get_work_report",
+    "insert_customers",
+    "insert_products",
+    "journal_entries",
+    "link_rows",
+    "list_customers",
+    "list_employee_functions",
+    "list_issues",
+    "list_machines",
+    "list_projects",
+    "list_vehicles",
+    "list_work_reports",
+    "mark_work_report_invoiced",
+    "product_rows",
+    "resolve_issues",
+    "set_link_status",
+    "table_rows",
+    "update_customers",
+    "update_products",
+    "upsert_link",
+    "upsert_links",
+]

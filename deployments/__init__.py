@@ -1,0 +1,1 @@
+"""How lexsync runs in production: CLI, settings, the webhook receiver."""

@@ -1,0 +1,85 @@
+"""A connection: one company's field-service database, lexoffice account and sync settings.
+
+Connections are Prefect blocks (type "lexsync-connection"), so admins edit the settings in the
+Prefect UI and the API key is stored encrypted as a secret. The embedded default needs no
+block: the connection named "default" falls back to environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prefect.blocks.core import Block
+from pydantic import Field, SecretStr
+
+from connectors.lexoffice.settings import DEFAULT_BASE_URL, LexofficeSettings
+from tasks.settings import SyncSettings
+
+DEFAULT_CONNECTION = "default"
+DEFAULT_DATABASE_URL = "sqlite:///var/lexsync.db"
+
+
+class MissingApiKeyError(RuntimeError):
+    """The connection has no lexoffice API key: nothing can be synced."""
+
+
+class LexsyncConnection(Block):
+    """One company: where its system database is, its lexoffice account, its sync settings."""
+
+    _block_type_name = "lexsync connection"
+    _block_type_slug = "lexsync-connection"
+    _description = "One company's field-service database, lexoffice API key and sync settings."
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, title="System database URL")
+    lexoffice_base_url: str = Field(default=DEFAULT_BASE_URL, title="lexoffice API base URL")
+    lexoffice_api_key: SecretStr | None = Field(default=None, title="lexoffice API key")
+    # lexoffice allows 2 requests/s per account; only a sandbox may be driven faster.
+    lexoffice_rate_per_second: float = Field(default=2.0, gt=0, title="lexoffice requests/s")
+    organization_id: str | None = Field(default=None, title="lexoffice organizationId")
+    active: bool = True
+    settings: SyncSettings = Field(default_factory=SyncSettings)
+
+    def lexoffice_settings(self, **overrides: object) -> LexofficeSettings:
+        """Client settings for this connection's lexoffice account."""
+        if self.lexoffice_api_key is None:
+            raise MissingApiKeyError(
+                "This connection has no lexoffice API key: set `lexoffice_api_key` on the "
+                "connection block or LEXOFFICE_API_KEY in the environment."
+            )
+        values: dict[str, object] = {
+            "api_key": self.lexoffice_api_key,
+            "base_url": self.lexoffice_base_url,
+            "rate_per_second": self.lexoffice_rate_per_second,
+        }
+        return LexofficeSettings.model_validate(values | overrides)
+
+
+def connection_from_environment() -> LexsyncConnection:
+    """The embedded default connection, configured by environment variables."""
+    api_key = os.environ.get("LEXOFFICE_API_KEY")
+    database_url = os.environ.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
+    _ensure_sqlite_folder(database_url)
+    return LexsyncConnection(
+        database_url=database_url,
+        lexoffice_base_url=os.environ.get("LEXOFFICE_BASE_URL", DEFAULT_BASE_URL),
+        lexoffice_api_key=SecretStr(api_key) if api_key else None,
+    )
+
+
+def load_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
+    """The connection block `name`; for "default" without a block, the environment's."""
+    try:
+        connection = LexsyncConnection.load(name)
+    except ValueError:
+        if name != DEFAULT_CONNECTION:
+            raise
+        return connection_from_environment()
+    assert isinstance(connection, LexsyncConnection)
+    return connection
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    prefix = "sqlite:///"
+    if database_url.startswith(prefix) and database_url != "sqlite:///:memory:":
+        Path(database_url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)

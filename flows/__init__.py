@@ -1,0 +1,1 @@
+"""Flows: what a user runs. One flow per job, a short recipe of tasks."""

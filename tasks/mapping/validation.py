@@ -1,0 +1,114 @@
+"""Checks on values before they are sent to lexoffice, so one bad record fails alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tasks.mapping.records import EntitySpec
+
+VALID_TAX_RATES = frozenset({Decimal(0), Decimal(7), Decimal(19)})  # lexoffice, since 03/2024
+GTIN_LENGTHS = frozenset({8, 12, 13, 14})
+# Deliberately loose: one @, no blanks, a dot in the domain. lexoffice has the last word.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+SALUTATION_MAX_LENGTH = 25
+_CUSTOMER_NAME_FIELDS = frozenset({"kind", "salutation", "first_name", "last_name", "company_name"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+def is_valid_email(value: str) -> bool:
+    return _EMAIL.fullmatch(value) is not None
+
+
+def is_valid_gtin(value: str) -> bool:
+    """GTIN-8/12/13/14: digits only and a correct modulo-10 check digit."""
+    if not value.isdigit() or len(value) not in GTIN_LENGTHS:
+        return False
+    body, check = value[:-1], int(value[-1])
+    # Weights 3,1,3,… from the digit next to the check digit leftwards.
+    total = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def validate(
+    spec: EntitySpec, values: Mapping[str, Any], sent: Collection[str]
+) -> list[FieldProblem]:
+    """Problems with `values` (a full canonical record) in the fields about to be `sent`."""
+    problems = _common_problems(values, sent)
+    if spec.entity == "customer":
+        problems += _customer_problems(values, sent)
+    else:
+        problems += _article_problems(spec, values, sent)
+    return problems
+
+
+def _common_problems(values: Mapping[str, Any], sent: Collection[str]) -> list[FieldProblem]:
+    problems = []
+    email = values.get("email")
+    if "email" in sent and email is not None and not is_valid_email(email):
+        problems.append(FieldProblem("email", f"not a valid e-mail address: {email!r}"))
+    rate = values.get("tax_rate")
+    if "tax_rate" in sent and rate is not None and rate not in VALID_TAX_RATES:
+        problems.append(FieldProblem("tax_rate", f"tax rate {rate} is not one of 0, 7, 19"))
+    ean = values.get("ean")
+    if "ean" in sent and ean is not None and not is_valid_gtin(ean):
+        problems.append(FieldProblem("ean", f"not a valid GTIN-8/12/13/14: {ean!r}"))
+    return problems
+
+
+def _customer_problems(values: Mapping[str, Any], sent: Collection[str]) -> list[FieldProblem]:
+    problems = _customer_format_problems(values, sent)
+    if _CUSTOMER_NAME_FIELDS & set(sent):
+        problems += _customer_name_problems(values)
+    return problems
+
+
+def _customer_format_problems(
+    values: Mapping[str, Any], sent: Collection[str]
+) -> list[FieldProblem]:
+    problems = []
+    for name in ("billing_country", "shipping_country"):
+        code = values.get(name)
+        if name in sent and code is not None and not _COUNTRY.fullmatch(code):
+            problems.append(FieldProblem(name, f"not an ISO 3166 alpha-2 country code: {code!r}"))
+    salutation = values.get("salutation")
+    if "salutation" in sent and salutation and len(salutation) > SALUTATION_MAX_LENGTH:
+        message = f"lexoffice allows {SALUTATION_MAX_LENGTH} characters of salutation"
+        problems.append(FieldProblem("salutation", message))
+    return problems
+
+
+def _customer_name_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
+    kind = values.get("kind")
+    if kind not in ("person", "company"):
+        return [FieldProblem("kind", f"kind must be 'person' or 'company', not {kind!r}")]
+    if kind == "company" and not values.get("company_name"):
+        return [FieldProblem("company_name", "a company needs a name")]
+    if kind == "person" and not values.get("last_name"):
+        return [FieldProblem("last_name", "a person needs a last name")]
+    names_a_contact = values.get("first_name") or values.get("salutation")
+    if kind == "company" and names_a_contact and not values.get("last_name"):
+        return [FieldProblem("last_name", "the company's contact person needs a last name")]
+    return []
+
+
+def _article_problems(
+    spec: EntitySpec, values: Mapping[str, Any], sent: Collection[str]
+) -> list[FieldProblem]:
+    required = {"name": "a name (title)", "unit": "a unit", "tax_rate": "a tax rate"}
+    if "net_price" in spec.kinds:
+        required["net_price"] = "a net price"
+    return [
+        FieldProblem(name, f"lexoffice requires {what}")
+        for name, what in required.items()
+        if name in sent and values.get(name) is None
+    ]

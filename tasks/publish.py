@@ -1,0 +1,29 @@
+"""Showing a run's report in the Prefect UI: a markdown artifact and a table of problems."""
+
+from __future__ import annotations
+
+import re
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from tasks.report import RunReport, problem_rows, render_markdown
+
+
+def artifact_key(*parts: str) -> str:
+    """An artifact key Prefect accepts (lower-case letters, digits and dashes)."""
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
+
+
+@task(cache_policy=NO_CACHE)
+def publish_report(report: RunReport, key: str) -> str:
+    """Publish the report under `key`; returns its markdown, which the CLI prints too."""
+    markdown = render_markdown(report)
+    create_markdown_artifact(markdown, key=artifact_key(key), description=report.title)
+    rows = problem_rows(report)
+    if rows:
+        create_table_artifact(
+            rows, key=artifact_key(key, "problems"), description=f"{report.title}: problems"
+        )
+    return markdown

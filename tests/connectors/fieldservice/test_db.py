@@ -1,0 +1,131 @@
+"""Engine, sessions and migrations: the schema comes from Alembic only, on both databases."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from setuptools import find_packages
+from sqlalchemy.engine import Engine
+
+from connectors.fieldservice.db import (
+    MIGRATIONS,
+    current_revision,
+    downgrade,
+    make_engine,
+    migrate,
+    session_factory,
+)
+from connectors.fieldservice.models import Base
+
+FIELD_SERVICE_TABLES = {
+    "customers",
+    "products",
+    "activities",
+    "employee_functions",
+    "vehicles",
+    "machines",
+    "projects",
+    "work_reports",
+    "work_report_sections",
+    "work_report_labour",
+    "work_report_materials",
+    "work_report_vehicles",
+    "work_report_machines",
+    "work_report_additional_positions",
+}
+BOOKKEEPING_TABLES = {"lexoffice_links", "sync_journal", "sync_issues"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_migrations_create_every_table_from_empty(empty_url: str) -> None:
+    assert _tables(empty_url) == set()
+    migrate(empty_url)
+    assert _tables(empty_url) == FIELD_SERVICE_TABLES | BOOKKEEPING_TABLES
+    assert current_revision(empty_url) == "0002"
+
+
+def test_bookkeeping_tables_come_in_their_own_migration(empty_url: str) -> None:
+    migrate(empty_url, "0001")
+    assert _tables(empty_url) == FIELD_SERVICE_TABLES
+    migrate(empty_url)
+    assert _tables(empty_url) == FIELD_SERVICE_TABLES | BOOKKEEPING_TABLES
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_url: str) -> None:
+    migrate(empty_url)
+    downgrade(empty_url)
+    assert _tables(empty_url) == set()
+    assert current_revision(empty_url) is None
+    migrate(empty_url)
+    assert current_revision(empty_url) == "0002"
+
+
+def test_migrate_accepts_an_engine_and_is_idempotent(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    try:
+        migrate(engine)
+        migrate(engine)
+        assert current_revision(engine) == "0002"
+        if engine.dialect.name == "sqlite":  # switched off while migrating, on again after
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_sqlite_engine_enforces_foreign_keys_and_uses_wal(tmp_path: object) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/pragmas.db")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_rolls_back_ddl_and_supports_savepoints(tmp_path: object) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/transactions.db")
+    try:
+        with engine.connect() as connection, connection.begin() as transaction:
+            connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            savepoint = connection.begin_nested()
+            connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+            savepoint.rollback()
+            transaction.rollback()
+        assert "t" not in sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_session_factory_leaves_the_transaction_to_the_caller(engine: Engine) -> None:
+    sessions = session_factory(engine)
+    with sessions() as session:
+        assert not session.in_transaction()
+        session.execute(sa.text("SELECT 1"))
+        assert session.in_transaction()
+
+
+def test_migrations_are_shipped_as_package_data() -> None:
+    packages = find_packages(include=["connectors*"], where=str(MIGRATIONS.parents[2]))
+    assert "connectors.fieldservice.migrations" in packages
+    assert "connectors.fieldservice.migrations.versions" in packages
+    assert (MIGRATIONS / "script.py.mako").is_file()  # matched by the "*.mako" package data
+    assert sorted(p.name for p in (MIGRATIONS / "versions").glob("0*.py")) == [
+        "0001_field_service_schema.py",
+        "0002_lexsync_bookkeeping.py",
+    ]

@@ -1,0 +1,35 @@
+"""A separate process that sends `count` paced GET /v1/profile requests (pacing test helper).
+
+Usage: python lexoffice_pacing_worker.py BASE_URL PACING_DIR COUNT START_AT
+The API key comes from the LEXOFFICE_API_KEY environment variable (never argv).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.settings import LexofficeSettings
+
+
+def main(base_url: str, pacing_dir: str, count: int, start_at: float) -> None:
+    settings = LexofficeSettings(
+        api_key=SecretStr(os.environ["LEXOFFICE_API_KEY"]),
+        base_url=base_url,
+        pacing_dir=Path(pacing_dir),
+        max_attempts=1,  # a 429 must fail the test, not be retried away
+    )
+    with LexofficeClient(settings) as client:
+        client.get_profile()  # warm up the connection before the race starts
+        time.sleep(max(0.0, start_at - time.time()))
+        for _ in range(count):
+            client.get_profile()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))

@@ -1,0 +1,79 @@
+"""Pacing across processes against a sandbox limited like lexoffice (2 requests/s)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.settings import LexofficeSettings
+
+WORKER = Path(__file__).with_name("lexoffice_pacing_worker.py")
+REQUESTS_PER_PROCESS = 10
+
+
+def max_in_any_window(times: list[float], window: float = 1.0) -> int:
+    ordered = sorted(times)
+    return max(sum(1 for t in ordered if start <= t < start + window) for start in ordered)
+
+
+def run_workers(sandbox: Any, pacing_dir: Path, processes: int, start_in: float) -> None:
+    env = os.environ | {"LEXOFFICE_API_KEY": sandbox.api_key}
+    start_at = time.time() + start_in
+    args = [sandbox.base_url, str(pacing_dir), str(REQUESTS_PER_PROCESS), str(start_at)]
+    workers = [
+        subprocess.Popen([sys.executable, str(WORKER), *args], env=env) for _ in range(processes)
+    ]
+    for worker in workers:
+        assert worker.wait(timeout=60) == 0
+
+
+@pytest.mark.slow
+def test_two_processes_share_two_requests_per_second(
+    real_rate_sandbox: Any, tmp_path: Path
+) -> None:
+    run_workers(real_rate_sandbox, tmp_path, processes=2, start_in=1.5)
+    entries = real_rate_sandbox.control.get("/requests").json()
+    assert {entry["status"] for entry in entries} == {200}
+    times = [entry["time"] for entry in entries]
+    assert max_in_any_window(times) <= 2
+    race = sorted(times)[-2 * REQUESTS_PER_PROCESS :]
+    sustained = (len(race) - 1) / (race[-1] - race[0])
+    assert sustained >= 1.8, f"only {sustained:.2f} requests/s"
+
+
+@pytest.mark.slow
+def test_two_connections_with_different_keys_do_not_slow_each_other(
+    real_rate_sandbox: Any, tmp_path: Path
+) -> None:
+    second = real_rate_sandbox.control.post("/organizations", json={"companyName": "Zweite"})
+    keys = [real_rate_sandbox.api_key, second.raise_for_status().json()["apiKey"]]
+
+    def worker(key: str) -> None:
+        settings = LexofficeSettings(
+            api_key=SecretStr(key), base_url=real_rate_sandbox.base_url, pacing_dir=tmp_path,
+            max_attempts=1,
+        )  # fmt: skip
+        with httpx.Client() as http, LexofficeClient(settings, http) as client:
+            for _ in range(4):
+                client.get_profile()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 4 paced requests of one key take ≈1.6 s; 8 through one shared budget would take ≈3.7 s.
+    assert time.monotonic() - started < 2.6
+    log = real_rate_sandbox.control.get("/requests").json()
+    assert [entry["status"] for entry in log] == [200] * 8

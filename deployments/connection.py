@@ -64,6 +64,7 @@ def connection_from_environment() -> LexsyncConnection:
         database_url=database_url,
         lexoffice_base_url=os.environ.get("LEXOFFICE_BASE_URL", DEFAULT_BASE_URL),
         lexoffice_api_key=SecretStr(api_key) if api_key else None,
+        lexoffice_rate_per_second=float(os.environ.get("LEXOFFICE_RATE_PER_SECOND", "2")),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ProblemKind = Literal["error", "conflict", "skip"]
-COUNT_COLUMNS = ("created", "updated", "unchanged", "skipped", "conflicts", "failed")
+COUNT_COLUMNS = ("created", "updated", "linked", "unchanged", "skipped", "conflicts", "failed")
 _KIND_COUNTER = {"error": "failed", "conflict": "conflicts", "skip": "skipped"}
 
 
@@ -105,15 +105,20 @@ def problem_rows(report: RunReport) -> list[dict[str, Any]]:
 
 
 def _counts_table(report: RunReport) -> str:
-    header = "| entity | direction | " + " | ".join(COUNT_COLUMNS) + " |"
-    rule = "| --- | --- |" + " --- |" * len(COUNT_COLUMNS)
+    header = "| entity | direction | " + " | ".join(COUNT_COLUMNS) + " | other |"
+    rule = "| --- | --- |" + " --- |" * (len(COUNT_COLUMNS) + 1)
     rows = [
         f"| {s.entity} | {s.direction} | "
         + " | ".join(str(s.counts[c]) for c in COUNT_COLUMNS)
-        + " |"
+        + f" | {_other_counts(s)} |"
         for s in report.sections
     ]
     return "\n".join([header, rule, *rows])
+
+
+def _other_counts(section: SectionReport) -> str:
+    others = sorted((k, v) for k, v in section.counts.items() if k not in COUNT_COLUMNS and v)
+    return ", ".join(f"{name}: {n}" for name, n in others)
 
 
 def _problem_row(section: SectionReport, problem: Problem) -> str:

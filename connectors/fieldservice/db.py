@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -87,6 +88,11 @@ def current_revision(target: str | URL | Engine) -> str | None:
     """The revision the database is at, None for a database never migrated."""
     with _engine_for(target) as engine, engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision the shipped migrations know."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 @contextmanager

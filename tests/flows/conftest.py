@@ -102,3 +102,33 @@ def seed(sandbox: SandboxServer, resource: str, records: list[dict[str, Any]]) -
     body = response.json()
     items = body.get("ids", body) if isinstance(body, dict) else body
     return [item if isinstance(item, str) else item["id"] for item in items]
+
+
+def lexoffice_records(sandbox: SandboxServer, resource: str) -> list[dict[str, Any]]:
+    """Every record of a lexoffice collection, read through the API like a client would."""
+    records: list[dict[str, Any]] = []
+    with sandbox.client() as http:
+        for page in range(100):
+            body = http.get(f"/v1/{resource}", params={"size": 250, "page": page}).json()
+            records += body["content"]
+            if body["last"]:
+                return records
+    raise AssertionError("more pages than expected")
+
+
+def requests_log(sandbox: SandboxServer, method: str | None = None) -> list[dict[str, Any]]:
+    """The sandbox's request log, optionally only one HTTP method."""
+    log: list[dict[str, Any]] = sandbox.control.get("/requests").json()
+    return [entry for entry in log if method is None or entry["method"] == method]
+
+
+def edit_in_lexoffice(
+    sandbox: SandboxServer, resource: str, record_id: str, changes: dict[str, Any]
+) -> None:
+    """Change a record as a user of lexoffice's web app would (bumps its version)."""
+    sandbox.control.patch(f"/{resource}/{record_id}", json=changes).raise_for_status()
+
+
+def inject_fault(sandbox: SandboxServer, **fault: Any) -> None:
+    """The next matching requests fail the way lexoffice sometimes does."""
+    sandbox.control.post("/faults", json=fault).raise_for_status()

@@ -11,6 +11,13 @@ from connectors.fieldservice.models.catalog import (
     Vehicle,
 )
 from connectors.fieldservice.models.customer import Customer, CustomerKind, check_customer_name
+from connectors.fieldservice.models.document_import import (
+    DocumentImport,
+    DocumentImportCursor,
+    DocumentImportStatus,
+    DocumentType,
+)
+from connectors.fieldservice.models.invoice_attempt import InvoiceAttempt, InvoiceAttemptStatus
 from connectors.fieldservice.models.project import Project, ProjectOrigin
 from connectors.fieldservice.models.sync import (
     IssueKind,
@@ -41,7 +48,13 @@ __all__ = [
     "Customer",
     "CustomerKind",
     "DiscountKind",
+    "DocumentImport",
+    "DocumentImportCursor",
+    "DocumentImportStatus",
+    "DocumentType",
     "EmployeeFunction",
+    "InvoiceAttempt",
+    "InvoiceAttemptStatus",
     "IssueKind",
     "LabourEntry",
     "LexofficeLink",

@@ -71,6 +71,18 @@ def activity_rows(session: Session) -> list[Row]:
     return table_rows(session, Activity)
 
 
+def insert_activities(
+    session: Session, rows: Sequence[Mapping[str, Any]], *, return_ids: bool = True
+) -> list[int]:
+    """Bulk-insert activities; returns their ids in order."""
+    return insert_rows(session, Activity, rows, return_ids=return_ids)
+
+
+def update_activities(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk-update activities by id."""
+    update_rows(session, Activity, rows)
+
+
 def list_employee_functions(session: Session) -> list[EmployeeFunction]:
     """Employee functions by name."""
     return list(session.scalars(sa.select(EmployeeFunction).order_by(EmployeeFunction.name)))

@@ -1,0 +1,57 @@
+"""The document import: lexoffice order confirmations and delivery notes become projects."""
+
+from __future__ import annotations
+
+import uuid
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from deployments.connection import load_connection
+from tasks.documents.load import LoadContext
+from tasks.documents.steps import (
+    document_types,
+    fetch_lexoffice_documents,
+    import_customers,
+    list_lexoffice_documents,
+    load_documents,
+    plan_document_imports,
+    read_import_state,
+)
+from tasks.publish import publish_report
+from tasks.report import RunReport
+from tasks.resources import lexoffice_client, system_sessions
+from tasks.schema import check_system_database
+
+
+@flow(name="document-import")
+def import_documents(connection: str = "default", dry_run: bool = False) -> RunReport:
+    """Import new order confirmations (Auftragsbestätigungen) and delivery notes (Lieferscheine).
+
+    The connection's `document_import` setting says which types, `import_draft_documents`
+    whether drafts too. Per type: list the voucherlist since the cursor (minus an overlap) →
+    plan against the documents imported before → read the new and the changed documents →
+    import their missing contacts first → create one project per new document, report changed
+    documents (never applied) and failures, move the cursors. `dry_run` writes nothing.
+    """
+    conn = load_connection(connection)
+    report = RunReport(f"Document import of {connection}", dry_run=dry_run)
+    kinds = document_types(conn.settings.document_import)
+    if kinds:
+        check_system_database(conn.database_url)
+        sessions = system_sessions(conn.database_url)
+        run_id = str(flow_run.id or uuid.uuid4())
+        state = read_import_state(sessions, connection, kinds)
+        with lexoffice_client(conn.lexoffice_settings()) as client:
+            listing = list_lexoffice_documents(client, state)
+            plan = plan_document_imports(
+                listing, state, conn.settings.import_draft_documents, report
+            )
+            fetched = fetch_lexoffice_documents(client, plan)
+            customers = import_customers(
+                sessions, client, conn.settings, plan, fetched, run_id, report, dry_run
+            )
+        context = LoadContext(fetched, customers, run_id, dry_run)
+        load_documents(sessions, connection, plan, listing, state, context, report)
+    publish_report(report, key=f"document-import-{connection}")
+    return report

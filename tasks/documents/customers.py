@@ -1,0 +1,77 @@
+"""The customer of an imported document: the linked contact, or one made from the address.
+
+Decisions:
+- A document whose contact is a lexoffice customer gets the local customer linked to that
+  contact. A contact not in the system yet is imported first, by the master-data sync's own
+  `tasks.sync.single.import_contacts` (its rules, its links, its report section), in one
+  call for all such contacts of the run.
+- A document addressed to the **collective contact** (Sammelkunde: the voucherlist's
+  `contactId` is null) or to a **one-time address** (the document's `address.contactId` is
+  empty) has no contact to link. Its customer is made from the address (see
+  `mapping.customer_from_address`) and gets no lexoffice link, since no lexoffice contact
+  stands for it. An existing company customer with exactly the same name and billing address
+  is reused instead, so that repeated documents to one address make one customer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice.models import Customer, SyncEntity
+from connectors.fieldservice.queries import add, find_customer_by_address, get_link_by_lexoffice_id
+from connectors.lexoffice.client import LexofficeClient
+from tasks.documents.mapping import Document, customer_from_address
+from tasks.report import RunReport
+from tasks.settings import SyncSettings
+
+
+def uses_address(listed_contact_id: str | None, document: Document) -> bool:
+    """True for the collective contact and for one-time addresses."""
+    return not listed_contact_id or not document.address.contact_id
+
+
+def linked_customers(session: Session, contact_ids: Iterable[str]) -> dict[str, int]:
+    """lexoffice contact id → local customer id, for the contacts already in the system."""
+    found = {}
+    for contact_id in set(contact_ids):
+        link = get_link_by_lexoffice_id(session, SyncEntity.CUSTOMER, uuid.UUID(contact_id))
+        if link is not None:
+            found[contact_id] = link.local_id
+    return found
+
+
+def import_missing_contacts(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    contact_ids: list[str],
+    run_id: str,
+    report: RunReport,
+) -> dict[str, int]:
+    """Import these lexoffice contacts with the master-data rules; id → local customer id."""
+    if not contact_ids:
+        return {}
+    # Imported here, not at the top: the master-data sync is the lead's module, and a
+    # document run without missing contacts must not depend on it being importable.
+    from tasks.sync.single import import_contacts
+
+    return import_contacts(sessions, client, settings, contact_ids, run_id, report)
+
+
+def address_customer(session: Session, document: Document, source: str) -> int:
+    """The customer for a document without a contact: an equal one, else a new one."""
+    values = customer_from_address(document.address, source)
+    existing = find_customer_by_address(
+        session,
+        company_name=values["company_name"],
+        street=values["billing_street"],
+        zip_code=values["billing_zip"],
+        city=values["billing_city"],
+        country_code=values["billing_country_code"],
+    )
+    if existing is not None:
+        return existing.id
+    return add(session, Customer(**values)).id

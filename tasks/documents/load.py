@@ -1,0 +1,184 @@
+"""Writing the plan: new projects, failures with their reason, changes reported, cursors.
+
+Every document is created in its own savepoint: one that fails (no customer, refused by a
+database rule, imported meanwhile by another run) is rolled back alone, written down as
+`failed` with its reason (and tried again next run), and the others go on. A dry run maps and
+checks everything it can without the database and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from connectors.fieldservice.errors import InvalidRecordError
+from connectors.fieldservice.models import DocumentImportStatus, DocumentType, Project
+from connectors.fieldservice.queries import add, save_document_import
+from tasks.documents.customers import address_customer, uses_address
+from tasks.documents.diff import records
+from tasks.documents.extract import FetchedDocuments
+from tasks.documents.mapping import (
+    Document,
+    UnmappableDocumentError,
+    customer_from_address,
+    draft_project,
+)
+from tasks.report import Problem, RunReport, SectionReport
+
+DIRECTION = "lexoffice → system"
+ENTITIES = {
+    DocumentType.ORDER_CONFIRMATION: "order confirmations",
+    DocumentType.DELIVERY_NOTE: "delivery notes",
+}
+SOURCES = {
+    DocumentType.ORDER_CONFIRMATION: "Auftragsbestätigung",
+    DocumentType.DELIVERY_NOTE: "Lieferschein",
+}
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What every document of one load needs besides itself."""
+
+    fetched: FetchedDocuments
+    customers: dict[str, int]  # lexoffice contact id → local customer id
+    run_id: str
+    dry_run: bool
+
+
+def section(report: RunReport, document_type: DocumentType | str) -> SectionReport:
+    return report.section(ENTITIES[DocumentType(document_type)], DIRECTION)
+
+
+def record_label(row: Any) -> str:
+    """How a person recognises a document: "AB0042 (Muster GmbH)" or "draft 3f2a… (…)"."""
+    number = row.voucher_number if isinstance(row.voucher_number, str) else None
+    name = number or f"draft {str(row.lexoffice_id)[:8]}…"
+    customer = row.contact_name if isinstance(row.contact_name, str) else None
+    return f"{name} ({customer})" if customer else name
+
+
+def import_projects(
+    session: Session | None, creates: pd.DataFrame, context: LoadContext, report: RunReport
+) -> None:
+    """Create a project for each planned document; report each failure with its reason."""
+    for row in records(creates):
+        target = section(report, row.document_type)
+        try:
+            _import_one(session, row, context)
+        except (UnmappableDocumentError, InvalidRecordError, IntegrityError) as error:
+            reason = _reason(error)
+            target.add_problem(Problem("error", record_label(row), reason))
+            if session is not None:
+                _save_failure(session, row, reason, context.run_id)
+        else:
+            target.count("created")
+
+
+def _import_one(session: Session | None, row: Any, context: LoadContext) -> None:
+    failure = context.fetched.failures.get(row.lexoffice_id)
+    if failure is not None:
+        raise UnmappableDocumentError(failure)
+    document = context.fetched.documents[row.lexoffice_id]
+    document_type = DocumentType(row.document_type)
+    draft = draft_project(document, document_type)
+    contact_id = row.contact_id if isinstance(row.contact_id, str) else None
+    if session is None:  # dry run: check what can be checked without writing
+        _check_customer(document, contact_id, context, document_type)
+        return
+    with session.begin_nested():
+        customer_id = _customer_id(session, document, contact_id, context, document_type)
+        project = add(
+            session,
+            Project(
+                name=draft.name,
+                customer_id=customer_id,
+                order_sum=draft.order_sum,
+                description=draft.description,
+                origin=draft.origin,
+                lexoffice_id=draft.lexoffice_id,
+                lexoffice_voucher_number=draft.lexoffice_voucher_number,
+            ),
+        )
+        save_document_import(
+            session,
+            draft.lexoffice_id,
+            _import_values(document, document_type, context.run_id)
+            | {"status": DocumentImportStatus.IMPORTED, "project_id": project.id, "reason": None},
+        )
+
+
+def _customer_id(
+    session: Session,
+    document: Document,
+    contact_id: str | None,
+    context: LoadContext,
+    document_type: DocumentType,
+) -> int:
+    if uses_address(contact_id, document):
+        return address_customer(session, document, _source(document, document_type))
+    assert contact_id is not None
+    customer_id = context.customers.get(contact_id)
+    if customer_id is None:
+        raise UnmappableDocumentError(
+            f"its lexoffice contact {contact_id} could not be imported as a customer first"
+            " (see the customers section of this report)"
+        )
+    return customer_id
+
+
+def _check_customer(
+    document: Document, contact_id: str | None, context: LoadContext, document_type: DocumentType
+) -> None:
+    if uses_address(contact_id, document):
+        customer_from_address(document.address, _source(document, document_type))
+
+
+def _source(document: Document, document_type: DocumentType) -> str:
+    return f"{SOURCES[document_type]} {document.voucher_number or 'Entwurf'}"
+
+
+def _import_values(document: Document, document_type: DocumentType, run_id: str) -> dict[str, Any]:
+    return {
+        "document_type": document_type,
+        "voucher_number": document.voucher_number,
+        "lexoffice_version": document.version,
+        "lexoffice_updated_at": document.updated_date,
+        "run_id": run_id,
+    }
+
+
+def _save_failure(session: Session, row: Any, reason: str, run_id: str) -> None:
+    lexoffice_id = uuid.UUID(row.lexoffice_id)
+    save_document_import(
+        session,
+        lexoffice_id,
+        {
+            "document_type": DocumentType(row.document_type),
+            "voucher_number": row.voucher_number if isinstance(row.voucher_number, str) else None,
+            "status": DocumentImportStatus.FAILED,
+            "lexoffice_updated_at": _timestamp(row.updated_at),
+            "reason": reason,
+            "run_id": run_id,
+        },
+    )
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    moment: dt.datetime = pd.Timestamp(value).to_pydatetime()
+    return moment
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, IntegrityError):
+        # Most likely another run imported it at the same moment; the next run will know.
+        return f"the database refused the project: {error.orig}"
+    return str(error)

@@ -1,0 +1,165 @@
+"""The document import's Prefect tasks: thin wrappers over the plain functions of this package.
+
+A run is six task runs whatever the number of documents. Tasks that take a client or the
+session factory, or that write, use NO_CACHE; none retries (the client retries each request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice.models import DocumentType
+from connectors.fieldservice.queries import document_import_rows, get_cursors, set_cursor
+from connectors.lexoffice.client import LexofficeClient
+from tasks.documents.changes import report_changes
+from tasks.documents.customers import import_missing_contacts, linked_customers, uses_address
+from tasks.documents.diff import (
+    KNOWN_COLUMNS,
+    ImportPlan,
+    listing_start,
+    next_cursors,
+    oldest_failures,
+    plan_imports,
+    records,
+)
+from tasks.documents.extract import FetchedDocuments, fetch_documents, list_documents
+from tasks.documents.load import LoadContext, import_projects, section
+from tasks.progress import Progress
+from tasks.report import RunReport
+from tasks.settings import DocumentImport, SyncSettings
+
+DOCUMENT_TYPES = {
+    DocumentImport.NONE: (),
+    DocumentImport.ORDER_CONFIRMATIONS: (DocumentType.ORDER_CONFIRMATION,),
+    DocumentImport.DELIVERY_NOTES: (DocumentType.DELIVERY_NOTE,),
+    DocumentImport.BOTH: (DocumentType.ORDER_CONFIRMATION, DocumentType.DELIVERY_NOTE),
+}
+
+
+@dataclass
+class ImportState:
+    """What earlier runs left: the documents handled (a frame) and the cursors."""
+
+    known: pd.DataFrame
+    cursors: dict[DocumentType, dt.datetime] = field(default_factory=dict)
+    document_types: tuple[DocumentType, ...] = ()
+
+    def starts(self) -> dict[DocumentType, dt.date | None]:
+        """Per document type, the day to list from (None: everything)."""
+        failures = oldest_failures(self.known)
+        return {
+            kind: listing_start(self.cursors.get(kind), failures.get(kind))
+            for kind in self.document_types
+        }
+
+
+def document_types(setting: DocumentImport) -> tuple[DocumentType, ...]:
+    """The document types the connection's document-import setting asks for."""
+    return DOCUMENT_TYPES[setting]
+
+
+def read_state(session: Session, connection: str, kinds: tuple[DocumentType, ...]) -> ImportState:
+    rows = document_import_rows(session, kinds)
+    known = pd.DataFrame(rows, columns=[*KNOWN_COLUMNS, "document_type"])
+    known["lexoffice_id"] = known["lexoffice_id"].map(str)
+    cursors = {k: v for k, v in get_cursors(session, connection).items() if k in kinds}
+    return ImportState(known, cursors, kinds)
+
+
+@task(cache_policy=NO_CACHE)
+def read_import_state(
+    sessions: sessionmaker[Session], connection: str, kinds: tuple[DocumentType, ...]
+) -> ImportState:
+    """The documents imported (or failed) before, and where listing starts."""
+    with sessions.begin() as session:
+        return read_state(session, connection, kinds)
+
+
+@task(cache_policy=NO_CACHE)
+def list_lexoffice_documents(client: LexofficeClient, state: ImportState) -> pd.DataFrame:
+    """The voucherlist entries of each document type since its start day."""
+    return list_documents(client, state.starts())
+
+
+@task(cache_policy=NO_CACHE)
+def plan_document_imports(
+    listing: pd.DataFrame, state: ImportState, include_drafts: bool, report: RunReport
+) -> ImportPlan:
+    """New documents to import, changed ones to report; counts the rest in the report."""
+    plan = plan_imports(listing, state.known, include_drafts)
+    for kind in state.document_types:
+        counts = plan.counts(kind)
+        target = section(report, kind)
+        target.count("unchanged", counts["unchanged"])
+        target.count("skipped", counts["skipped"])
+    return plan
+
+
+@task(cache_policy=NO_CACHE)
+def fetch_lexoffice_documents(client: LexofficeClient, plan: ImportPlan) -> FetchedDocuments:
+    """Each document to import or to compare, read whole (line items, texts, totals)."""
+    wanted = pd.concat([plan.creates, plan.changed])
+    progress = Progress(len(wanted), "Reading lexoffice documents")
+    listed = zip(wanted["lexoffice_id"], wanted["document_type"], strict=True)
+    return fetch_documents(client, listed, progress.advance)
+
+
+@task(cache_policy=NO_CACHE)
+def import_customers(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    plan: ImportPlan,
+    fetched: FetchedDocuments,
+    run_id: str,
+    report: RunReport,
+    dry_run: bool,
+) -> dict[str, int]:
+    """The local customer of every linked contact; missing contacts are imported first."""
+    wanted = contacts_wanted(plan, fetched)
+    with sessions.begin() as session:
+        customers = linked_customers(session, wanted)
+    missing = sorted(set(wanted) - set(customers))
+    if dry_run:  # the missing ones would be imported first; a dry run writes nothing
+        return customers
+    return customers | import_missing_contacts(sessions, client, settings, missing, run_id, report)
+
+
+def contacts_wanted(plan: ImportPlan, fetched: FetchedDocuments) -> list[str]:
+    """The lexoffice contacts of the documents to import (not the collective contact)."""
+    wanted = []
+    for row in records(plan.creates):
+        document = fetched.documents.get(row.lexoffice_id)
+        contact = row.contact_id if isinstance(row.contact_id, str) else None
+        if document is not None and not uses_address(contact, document):
+            wanted.append(str(contact))
+    return wanted
+
+
+@task(cache_policy=NO_CACHE)
+def load_documents(
+    sessions: sessionmaker[Session],
+    connection: str,
+    plan: ImportPlan,
+    listing: pd.DataFrame,
+    state: ImportState,
+    context: LoadContext,
+    report: RunReport,
+) -> None:
+    """Create the projects, report changes and failures, move the cursors: one transaction."""
+    if context.dry_run:
+        import_projects(None, plan.creates, context, report)
+        with sessions.begin() as session:
+            report_changes(session, plan.changed, context.fetched, report, dry_run=True)
+        return
+    with sessions.begin() as session:
+        import_projects(session, plan.creates, context, report)
+        report_changes(session, plan.changed, context.fetched, report, dry_run=False)
+        for kind, last in next_cursors(listing, state.cursors).items():
+            set_cursor(session, connection, kind, last)

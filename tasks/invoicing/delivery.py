@@ -1,0 +1,226 @@
+"""Sending the invoice exactly once, finding it again after an unknown outcome, checking it.
+
+lexoffice has no idempotency keys, and a POST whose answer is lost (timeout, 504, dropped
+connection) may have created the invoice. So nothing is ever sent twice blindly: after an
+unknown outcome, and on a re-run that finds its attempt still `sending`, lexsync lists the
+customer's invoices of the voucher date and opens each until one carries the reference it
+wrote into the remark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.column_types import utc_now
+from connectors.fieldservice.models import InvoiceAttemptStatus
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.errors import LexofficeError, NotFoundError, OutcomeUnknownError
+from connectors.lexoffice.models import Invoice
+from connectors.lexoffice.voucherlist import VoucherlistQuery
+from tasks.invoicing.attempts import AttemptState, NextStep, note_outcome, retake_unconfirmed
+from tasks.invoicing.errors import (
+    InvoiceRefusedError,
+    InvoicingError,
+    OutcomeStillUnknownError,
+    TotalsMismatchError,
+)
+from tasks.invoicing.plan import InvoicePlan, carries_reference, to_lexoffice
+from tasks.invoicing.totals import Totals
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The invoice lexoffice holds for the attempt, and whether this run created it."""
+
+    invoice_id: uuid.UUID
+    created_now: bool
+    state: AttemptState
+
+
+@dataclass(frozen=True)
+class InvoiceResult:
+    """The checked invoice, as the work report now records it."""
+
+    invoice_id: uuid.UUID
+    voucher_number: str | None
+    voucher_status: str | None
+    url: str
+    totals: Totals
+    created_now: bool
+
+
+def invoice_url(app_base_url: str, invoice_id: uuid.UUID) -> str:
+    """The deeplink that opens the invoice in lexoffice."""
+    return f"{app_base_url.rstrip('/')}/permalink/invoices/view/{invoice_id}"
+
+
+def find_sent_invoice(
+    client: LexofficeClient, contact_id: uuid.UUID, voucher_date: dt.date, reference: str
+) -> uuid.UUID | None:
+    """The invoice lexsync sent with `reference`, if lexoffice has it."""
+    query = VoucherlistQuery(
+        voucher_types=("invoice",),
+        voucher_statuses=("any",),
+        contact_id=str(contact_id),
+        voucher_date_from=voucher_date,
+        voucher_date_to=voucher_date,
+        split_on="voucherDate",
+    )
+    for entry in client.iter_voucherlist(query):
+        if carries_reference(client.get_invoice(entry.id), reference):
+            return uuid.UUID(entry.id)
+    return None
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    plan: InvoicePlan,
+    state: AttemptState,
+    *,
+    run_id: str,
+    resend_after_seconds: int,
+) -> Delivered:
+    """The invoice of the attempt: found in lexoffice, or sent now (never twice)."""
+    if state.next_step == NextStep.CHECK:
+        assert state.invoice_id is not None, "a created attempt knows its invoice"
+        return Delivered(state.invoice_id, False, state)
+    if state.next_step == NextStep.LOOK_FIRST:
+        found = _look(sessions, client, plan.work_report_id, state)
+        if found is not None:
+            return Delivered(found, False, state)
+        _require_waited(plan, state, resend_after_seconds)
+        state = retake_unconfirmed(sessions, state, plan, run_id)
+    return _send(sessions, client, plan, state)
+
+
+def _look(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    work_report_id: int,
+    state: AttemptState,
+) -> uuid.UUID | None:
+    found = find_sent_invoice(client, state.contact_id, state.voucher_date, state.reference)
+    if found is not None:
+        note_outcome(sessions, work_report_id, InvoiceAttemptStatus.CREATED, invoice_id=found)
+    return found
+
+
+def _require_waited(plan: InvoicePlan, state: AttemptState, resend_after_seconds: int) -> None:
+    waited = (utc_now() - state.sent_at).total_seconds()
+    if waited < resend_after_seconds:
+        raise OutcomeStillUnknownError(
+            plan.record,
+            None,
+            f"an invoice with reference {state.reference} was sent {waited:.0f} s ago and "
+            "lexoffice shows none yet; nothing was sent again. Run again in "
+            f"{resend_after_seconds - waited:.0f} s: it looks again before sending",
+        )
+
+
+def _send(
+    sessions: sessionmaker[Session], client: LexofficeClient, plan: InvoicePlan, state: AttemptState
+) -> Delivered:
+    body = to_lexoffice(plan)
+    try:
+        result = client.create_invoice(body, finalize=state.finalize)
+    except OutcomeUnknownError as error:
+        found = _look(sessions, client, plan.work_report_id, state)
+        if found is None:
+            raise OutcomeStillUnknownError(
+                plan.record,
+                None,
+                f"lexoffice did not confirm the invoice ({error}) and shows none with "
+                f"reference {state.reference} yet; nothing was sent again. Run again later: "
+                "it looks again before sending",
+            ) from error
+        return Delivered(found, False, state)
+    except LexofficeError as error:
+        # Any other error means lexoffice performed nothing (see connectors/lexoffice/transport).
+        note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.FAILED, error=str(error))
+        raise InvoiceRefusedError(
+            plan.record, None, f"lexoffice created no invoice: {error}"
+        ) from error
+    invoice_id = uuid.UUID(result.id)
+    note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.CREATED, invoice_id=invoice_id)
+    return Delivered(invoice_id, True, state)
+
+
+def lexoffice_totals(invoice: Invoice) -> Totals:
+    total = invoice.total_price
+    return Totals(
+        net=total.total_net_amount or Decimal(0),
+        tax=total.total_tax_amount or Decimal(0),
+        gross=total.total_gross_amount or Decimal(0),
+    )
+
+
+def check_and_mark(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    plan: InvoicePlan,
+    delivered: Delivered,
+    app_base_url: str,
+) -> InvoiceResult:
+    """Read the invoice back, compare its totals to the cent, mark the work report invoiced."""
+    invoice = _read_back(sessions, client, plan, delivered)
+    expected, actual = delivered.state.expected, lexoffice_totals(invoice)
+    if (expected.net, expected.tax, expected.gross) != (actual.net, actual.tax, actual.gross):
+        message = (
+            f"of invoice {delivered.invoice_id} in lexoffice differ from lexsync's: "
+            f"net {actual.net} vs {expected.net}, tax {actual.tax} vs {expected.tax}, "
+            f"gross {actual.gross} vs {expected.gross}; the work report is not marked "
+            "invoiced: check the invoice in lexoffice"
+        )
+        note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.CREATED, error=message)
+        raise TotalsMismatchError(plan.record, "totals", message)
+    url = invoice_url(app_base_url, delivered.invoice_id)
+    _mark(sessions, plan.work_report_id, delivered.invoice_id, invoice.voucher_number, url)
+    return InvoiceResult(
+        delivered.invoice_id,
+        invoice.voucher_number,
+        invoice.voucher_status,
+        url,
+        actual,
+        delivered.created_now,
+    )
+
+
+def _read_back(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    plan: InvoicePlan,
+    delivered: Delivered,
+) -> Invoice:
+    try:
+        return client.get_invoice(str(delivered.invoice_id))
+    except NotFoundError as error:
+        # Deleted in lexoffice (only drafts can be): nothing stands in the books, send anew.
+        message = f"invoice {delivered.invoice_id} no longer exists in lexoffice"
+        note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.FAILED, error=message)
+        raise InvoicingError(plan.record, None, message + "; run again to invoice anew") from error
+
+
+def _mark(
+    sessions: sessionmaker[Session],
+    work_report_id: int,
+    invoice_id: uuid.UUID,
+    number: str | None,
+    url: str,
+) -> None:
+    with sessions.begin() as session:
+        report = queries.get_work_report(session, work_report_id)
+        attempt = queries.get_invoice_attempt(session, work_report_id)
+        assert report is not None and attempt is not None
+        queries.mark_work_report_invoiced(
+            session, report, invoice_id=invoice_id, invoice_number=number, invoiced_at=utc_now()
+        )
+        queries.set_invoice_attempt_status(
+            session, attempt, InvoiceAttemptStatus.INVOICED, invoice_id=invoice_id, invoice_url=url
+        )

@@ -1,0 +1,1 @@
+"""The master-data sync: customers, products and activities both ways (extract → diff → load)."""

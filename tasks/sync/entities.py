@@ -1,0 +1,146 @@
+"""The three synced entities side by side: how each is read and written on both sides.
+
+| entity   | system table | lexoffice                 | settings switch |
+| -------- | ------------ | ------------------------- | --------------- |
+| customer | customers    | contacts (customer role)  | `customers`     |
+| product  | products     | articles of type PRODUCT  | `products`      |
+| activity | activities   | articles of type SERVICE  | `activities`    |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import Activity, Base, Customer, Product, SyncEntity
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.models import ActionResult, Article, Contact
+from tasks.mapping.articles import (
+    apply_activity_to_article,
+    apply_product_to_article,
+    article_to_activity,
+    article_to_product,
+)
+from tasks.mapping.contacts import apply_customer_to_contact, contact_to_customer
+from tasks.mapping.records import ACTIVITY, CUSTOMER, PRODUCT, EntitySpec
+from tasks.mapping.remote import NotSynced, RemoteRecord
+
+EntityName = Literal["customers", "products", "activities"]
+ENTITY_NAMES: tuple[EntityName, ...] = ("customers", "products", "activities")
+RawRecord = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EntitySide:
+    """Everything the sync needs to know to move one entity between the two sides."""
+
+    name: EntityName
+    entity: SyncEntity
+    spec: EntitySpec
+    read_remote: Callable[[Mapping[str, Any]], RemoteRecord[Any] | NotSynced]
+    write_body: Callable[[Mapping[str, Any] | None, Mapping[str, Any]], RawRecord]
+    list_remote: Callable[[LexofficeClient], Iterator[BaseModel]]
+    get_remote: Callable[[LexofficeClient, str], BaseModel]
+    create_remote: Callable[[LexofficeClient, RawRecord], ActionResult]
+    update_remote: Callable[[LexofficeClient, str, RawRecord], ActionResult]
+    system_rows: Callable[[Session], list[dict[str, Any]]]
+    insert_system: Callable[[Session, Sequence[Mapping[str, Any]]], list[int]]
+    update_system: Callable[[Session, Sequence[Mapping[str, Any]]], None]
+    system_model: type[Base]
+
+    def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
+        """How a person recognises the record in a report, e.g. "customer 12 (Müller GmbH)"."""
+        name = _display_name(self.spec.entity, values)
+        ref = f" {local_id}" if local_id is not None else ""
+        return f"{self.spec.entity}{ref} ({name})" if name else f"{self.spec.entity}{ref}"
+
+
+def system_row(session: Session, side: EntitySide, local_id: int) -> dict[str, Any] | None:
+    """One system record as a dict of column values, or None if it is gone."""
+    model = side.system_model
+    rows = queries.table_rows(session, model, model.__table__.c.id == local_id)
+    return rows[0] if rows else None
+
+
+def raw(model: BaseModel) -> RawRecord:
+    """A lexoffice record as the JSON dict lexoffice sent (unknown keys kept)."""
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _display_name(entity: str, values: Mapping[str, Any]) -> str | None:
+    if entity != "customer":
+        return values.get("name")
+    if values.get("kind") == "company":
+        return values.get("company_name")
+    names = [values.get("first_name"), values.get("last_name")]
+    return " ".join(n for n in names if n) or None
+
+
+def _put_contact(client: LexofficeClient, lexoffice_id: str, body: RawRecord) -> ActionResult:
+    return client.update_contact(Contact.model_validate(body | {"id": lexoffice_id}))
+
+
+def _put_article(client: LexofficeClient, lexoffice_id: str, body: RawRecord) -> ActionResult:
+    return client.update_article(Article.model_validate(body | {"id": lexoffice_id}))
+
+
+def _article_lister(article_type: str) -> Callable[[LexofficeClient], Iterator[BaseModel]]:
+    def list_articles(client: LexofficeClient) -> Iterator[BaseModel]:
+        return iter(client.iter_articles(article_type=article_type))
+
+    return list_articles
+
+
+CUSTOMERS = EntitySide(
+    name="customers",
+    entity=SyncEntity.CUSTOMER,
+    spec=CUSTOMER,
+    read_remote=contact_to_customer,
+    write_body=apply_customer_to_contact,
+    list_remote=lambda client: iter(client.iter_contacts(customer=True)),
+    get_remote=lambda client, lexoffice_id: client.get_contact(lexoffice_id),
+    create_remote=lambda client, body: client.create_contact(Contact.model_validate(body)),
+    update_remote=_put_contact,
+    system_rows=queries.customer_rows,
+    insert_system=lambda session, rows: queries.insert_customers(session, rows),
+    update_system=queries.update_customers,
+    system_model=Customer,
+)
+PRODUCTS = EntitySide(
+    name="products",
+    entity=SyncEntity.PRODUCT,
+    spec=PRODUCT,
+    read_remote=article_to_product,
+    write_body=apply_product_to_article,
+    list_remote=_article_lister("PRODUCT"),
+    get_remote=lambda client, lexoffice_id: client.get_article(lexoffice_id),
+    create_remote=lambda client, body: client.create_article(Article.model_validate(body)),
+    update_remote=_put_article,
+    system_rows=queries.product_rows,
+    insert_system=lambda session, rows: queries.insert_products(session, rows),
+    update_system=queries.update_products,
+    system_model=Product,
+)
+ACTIVITIES = EntitySide(
+    name="activities",
+    entity=SyncEntity.ACTIVITY,
+    spec=ACTIVITY,
+    read_remote=article_to_activity,
+    write_body=apply_activity_to_article,
+    list_remote=_article_lister("SERVICE"),
+    get_remote=lambda client, lexoffice_id: client.get_article(lexoffice_id),
+    create_remote=lambda client, body: client.create_article(Article.model_validate(body)),
+    update_remote=_put_article,
+    system_rows=queries.activity_rows,
+    insert_system=lambda session, rows: queries.insert_activities(session, rows),
+    update_system=queries.update_activities,
+    system_model=Activity,
+)
+SIDES: dict[EntityName, EntitySide] = {
+    side.name: side for side in (CUSTOMERS, PRODUCTS, ACTIVITIES)
+}

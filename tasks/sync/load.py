@@ -1,0 +1,115 @@
+"""Load: apply one entity's plan to both sides (or, in a dry run, only describe it)."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.lexoffice.client import LexofficeClient
+from tasks.diff.plan import Plan
+from tasks.diff.settings import DiffSettings
+from tasks.report import SectionReport
+from tasks.sync.entities import EntitySide
+from tasks.sync.extract import LexofficeSide, SystemSide
+from tasks.sync.load_lexoffice import LexofficeLoader
+from tasks.sync.load_system import SystemLoader
+from tasks.sync.plan import (
+    EXPORT_DIRECTION,
+    IMPORT_DIRECTION,
+    count_plan,
+    make_labeler,
+    redecider,
+    report_plan_problems,
+)
+
+Sections = tuple[SectionReport, SectionReport]
+
+
+def new_sections(side: EntitySide) -> Sections:
+    return SectionReport(side.name, IMPORT_DIRECTION), SectionReport(side.name, EXPORT_DIRECTION)
+
+
+def apply_entity_plan(
+    client: LexofficeClient,
+    sessions: sessionmaker[Session],
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    settings: DiffSettings,
+    run_id: str,
+    delete_in_lexoffice: bool = False,
+) -> Sections:
+    """Links first, then lexoffice's writes (each saved at once), then the system's writes.
+
+    `delete_in_lexoffice`: delete the lexoffice records of linked records deleted in the
+    system (only ever for articles, and only when the connection's setting says so).
+    """
+    sections = _described(side, plan, system, lexoffice)
+    importing, exporting = sections
+    versions = dict(zip(lexoffice.remote["lexoffice_id"], lexoffice.remote["version"], strict=True))
+    into_system = SystemLoader(sessions, side, run_id, importing, versions)
+    into_system.link_and_refresh(plan)
+
+    def apply_redecided(again: Plan) -> None:
+        into_system.link_and_refresh(again)
+        into_system.apply_updates(again.system_updates)
+
+    redecide = redecider(sessions, side, settings)
+    into_lexoffice = LexofficeLoader(
+        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided
+    )
+    into_lexoffice.apply(plan)
+    if delete_in_lexoffice:
+        into_lexoffice.delete_vanished(plan)
+    into_system.create_and_update(plan)
+    return sections
+
+
+def describe_entity_plan(
+    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+) -> Sections:
+    """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
+    importing, exporting = _described(side, plan, system, lexoffice)
+    importing.count("created", len(plan.system_creates))
+    importing.count("updated", len(plan.system_updates))
+    exporting.count("created", len(plan.lexoffice_creates))
+    exporting.count("updated", len(plan.lexoffice_updates))
+    importing.count("linked", len(plan.new_links))
+    return importing, exporting
+
+
+def _described(
+    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+) -> Sections:
+    sections = new_sections(side)
+    report_plan_problems(plan, side, sections, make_labeler(side, system, lexoffice))
+    count_plan(plan, sections, system.held_back)
+    return sections
+
+
+@task(cache_policy=NO_CACHE)
+def apply_changes(
+    client: LexofficeClient,
+    sessions: sessionmaker[Session],
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    settings: DiffSettings,
+    run_id: str,
+    delete_in_lexoffice: bool = False,
+) -> Sections:
+    """Write the plan to lexoffice and the system; returns what was done."""
+    return apply_entity_plan(
+        client, sessions, side, plan, system, lexoffice, settings, run_id, delete_in_lexoffice
+    )
+
+
+@task
+def describe_changes(
+    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+) -> Sections:
+    """Describe the plan without writing anything (dry run)."""
+    return describe_entity_plan(side, plan, system, lexoffice)

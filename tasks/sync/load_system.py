@@ -1,0 +1,143 @@
+"""Load into the system: new links, records created from lexoffice, fields lexoffice changed.
+
+Each record is written in its own savepoint, so one bad record fails alone (with its reason in
+the report) and never leaves the others half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy.exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.errors import InvalidRecordError
+from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection
+from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreate, SystemUpdate
+from tasks.report import Problem, SectionReport
+from tasks.sync.entities import EntitySide
+from tasks.sync.journal import journal, store_link
+from tasks.sync.system_records import new_record_values, to_database_values
+
+IMPORT = SyncDirection.IMPORT
+
+
+class SystemLoader:
+    """Applies the system half of a plan for one entity, recording links and the journal."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        side: EntitySide,
+        run_id: str,
+        section: SectionReport,
+        versions: Mapping[str, int],
+    ) -> None:
+        self.sessions, self.side, self.run_id = sessions, side, run_id
+        self.section, self.versions = section, versions
+
+    def link_and_refresh(self, plan: Plan) -> None:
+        """New first-time links, bases both sides already agree on, links that vanished."""
+        for link in plan.new_links:
+            self._each(self._new_link, link, f"{self.side.spec.entity} {link.local_id}")
+        for refresh in plan.base_refreshes:
+            self._each(self._refresh, refresh, f"{self.side.spec.entity} {refresh.local_id}")
+        for missing in plan.missing_links:
+            if missing.vanished_from == "lexoffice":
+                self._each(
+                    self._mark_missing, missing, f"{self.side.spec.entity} {missing.local_id}"
+                )
+            else:
+                self.section.count("deleted in the system")
+
+    def create_and_update(self, plan: Plan) -> None:
+        """Records new from lexoffice, then fields changed in lexoffice."""
+        for create in plan.system_creates:
+            label = self.side.label(create.values)
+            self._each(self._create, create, label)
+        for update in plan.system_updates:
+            self._each(self._update, update, f"{self.side.spec.entity} {update.local_id}")
+
+    def apply_updates(self, updates: list[SystemUpdate]) -> None:
+        for update in updates:
+            self._each(self._update, update, f"{self.side.spec.entity} {update.local_id}")
+
+    def _each(self, apply: Callable[[Session, Any], None], item: Any, label: str) -> None:
+        try:
+            with self.sessions.begin() as session:
+                apply(session, item)
+        except (InvalidRecordError, sqlalchemy.exc.IntegrityError, ValueError) as error:
+            field = getattr(error, "field", None)
+            self.section.add_problem(Problem("error", label, _reason(error), field=field))
+
+    def _new_link(self, session: Session, link: NewLink) -> None:
+        version = self.versions.get(link.lexoffice_id)
+        store_link(session, self.side.entity, link.local_id, link.lexoffice_id, version, link.base)
+        self._journal(session, SyncAction.LINK, link.local_id, link.lexoffice_id, None, link.base)
+        self.section.count("linked")
+
+    def _refresh(self, session: Session, refresh: BaseRefresh) -> None:
+        version = self.versions.get(refresh.lexoffice_id)
+        entity = self.side.entity
+        store_link(session, entity, refresh.local_id, refresh.lexoffice_id, version, refresh.values)
+
+    def _mark_missing(self, session: Session, missing: MissingLink) -> None:
+        entity = self.side.entity
+        queries.set_link_status(
+            session, entity, [missing.local_id], LinkStatus.MISSING_IN_LEXOFFICE
+        )
+        self._journal(session, SyncAction.MARK, missing.local_id, missing.lexoffice_id, None, None)
+        label = f"{self.side.spec.entity} {missing.local_id}"
+        message = "no longer in lexoffice: kept in the system, link marked"
+        self.section.add_problem(Problem("skip", label, message))
+
+    def _create(self, session: Session, create: SystemCreate) -> None:
+        row = new_record_values(self.side.spec, create.values)
+        [local_id] = self.side.insert_system(session, [row])
+        entity, lexoffice_id = self.side.entity, create.lexoffice_id
+        store_link(session, entity, local_id, lexoffice_id, create.lexoffice_version, create.values)
+        self._journal(session, SyncAction.CREATE, local_id, lexoffice_id, None, create.values)
+        self.section.count("created")
+
+    def _update(self, session: Session, update: SystemUpdate) -> None:
+        changes = {change.field: change.new for change in update.changes}
+        row = {"id": update.local_id, **to_database_values(self.side.spec, changes)}
+        if len(row) > 1:
+            self.side.update_system(session, [row])
+        version = self.versions.get(update.lexoffice_id)
+        entity = self.side.entity
+        store_link(session, entity, update.local_id, update.lexoffice_id, version, update.new_base)
+        before = {change.field: change.old for change in update.changes}
+        self._journal(
+            session, SyncAction.UPDATE, update.local_id, update.lexoffice_id, before, changes
+        )
+        self.section.count("updated")
+
+    def _journal(
+        self,
+        session: Session,
+        action: SyncAction,
+        local_id: int,
+        lexoffice_id: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        journal(
+            session,
+            self.run_id,
+            self.side.entity,
+            IMPORT,
+            action,
+            local_id=local_id,
+            lexoffice_id=lexoffice_id,
+            before=before,
+            after=after,
+        )
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, sqlalchemy.exc.IntegrityError):
+        return f"the system database refused it: {error.orig}"
+    return str(error)

@@ -1,0 +1,77 @@
+"""Finding a record lexoffice may have created although its answer was lost.
+
+A create whose outcome is unknown (timeout, 504, dropped connection) is never sent again
+blindly: first lexoffice is searched with its own filters for an unlinked record whose
+managed fields equal what was sent. Found → it is linked; not found → the caller reports it
+and the next run creates it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.models import ActionResult
+from connectors.lexoffice.search import MIN_SEARCH_LENGTH
+from tasks.mapping.records import normalize_values
+from tasks.mapping.remote import NotSynced
+from tasks.sync.entities import EntitySide, raw
+
+
+def find_created(
+    client: LexofficeClient,
+    sessions: sessionmaker[Session],
+    side: EntitySide,
+    sent: Mapping[str, Any],
+) -> ActionResult | None:
+    """The unlinked lexoffice record equal to `sent` in every exported field, if exactly one."""
+    wanted = _exported(side, sent)
+    matches = [
+        record
+        for model in _candidates(client, side, sent)
+        if not isinstance(record := side.read_remote(raw(model)), NotSynced)
+        and _exported(side, record.record.values()) == wanted
+    ]
+    unlinked = [record for record in matches if not _is_linked(sessions, side, record.lexoffice_id)]
+    if len(unlinked) != 1:
+        return None
+    return ActionResult(id=unlinked[0].lexoffice_id, version=unlinked[0].version)
+
+
+def _exported(side: EntitySide, values: Mapping[str, Any]) -> dict[str, Any]:
+    normalized = normalize_values(side.spec, values)
+    return {name: normalized[name] for name in sorted(side.spec.export_fields)}
+
+
+def _candidates(
+    client: LexofficeClient, side: EntitySide, sent: Mapping[str, Any]
+) -> Iterable[BaseModel]:
+    """The narrowest listing lexoffice's filters allow for this record."""
+    if side.spec.entity == "customer":
+        return _contact_candidates(client, sent)
+    if sent.get("article_number"):
+        return client.iter_articles(article_number=str(sent["article_number"]))
+    if sent.get("ean"):
+        return client.iter_articles(gtin=str(sent["ean"]))
+    return side.list_remote(client)
+
+
+def _contact_candidates(client: LexofficeClient, sent: Mapping[str, Any]) -> Iterator[BaseModel]:
+    name = sent.get("company_name") if sent.get("kind") == "company" else sent.get("last_name")
+    if name and len(str(name)) >= MIN_SEARCH_LENGTH:
+        return iter(client.iter_contacts(name=str(name), customer=True))
+    if sent.get("email"):
+        return iter(client.iter_contacts(email=str(sent["email"]), customer=True))
+    return iter(client.iter_contacts(customer=True))
+
+
+def _is_linked(sessions: sessionmaker[Session], side: EntitySide, lexoffice_id: str) -> bool:
+    with sessions.begin() as session:
+        link = queries.get_link_by_lexoffice_id(session, side.entity, UUID(lexoffice_id))
+        return link is not None

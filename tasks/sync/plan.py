@@ -1,0 +1,154 @@
+"""Diff: decide what to do for one entity, and put the plan's problems into the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from prefect import task
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import LinkStatus
+from tasks.diff.engine import diff_records
+from tasks.diff.plan import Conflict, Plan, PlanError, Resolution, Skip
+from tasks.diff.settings import DiffSettings
+from tasks.mapping.remote import NotSynced
+from tasks.mapping.tables import links_frame, local_frame, remote_frame
+from tasks.report import Problem, SectionReport
+from tasks.settings import SyncSettings
+from tasks.sync.entities import EntitySide, system_row
+from tasks.sync.extract import LexofficeSide, SystemSide, link_for_diff
+from tasks.sync.system_records import to_canonical_row
+
+IMPORT_DIRECTION = "lexoffice → system"
+EXPORT_DIRECTION = "system → lexoffice"
+Labeler = Callable[[Any, Any], str]
+
+
+def diff_settings_for(settings: SyncSettings, side: EntitySide) -> DiffSettings:
+    """The connection's switches for this entity, in the diff's terms."""
+    directions = settings.directions(side.name)
+    return DiffSettings(
+        import_enabled=directions.import_enabled,
+        export_enabled=directions.export_enabled,
+        conflict_policy=settings.conflict_policy,
+    )
+
+
+@task
+def plan_changes(
+    side: EntitySide, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
+) -> Plan:
+    """Three-way diff of the entity against the values as last synced."""
+    return diff_records(side.spec, system.local, lexoffice.remote, system.links, settings)
+
+
+def make_labeler(side: EntitySide, system: SystemSide, lexoffice: LexofficeSide) -> Labeler:
+    """Names records the way a person recognises them; indexes are built on first use."""
+    indexes: dict[str, pd.DataFrame] = {}
+
+    def values_of(frame: pd.DataFrame, key: str, value: Any) -> Mapping[str, Any]:
+        if key not in indexes:
+            indexes[key] = frame.drop_duplicates(key).set_index(key)
+        index = indexes[key]
+        return index.loc[value].to_dict() if value in index.index else {}
+
+    def label(local_id: Any, lexoffice_id: Any) -> str:
+        if local_id is not None:
+            return side.label(values_of(system.local, "local_id", local_id), local_id)
+        values = values_of(lexoffice.remote, "lexoffice_id", lexoffice_id)
+        return f"{side.label(values)} in lexoffice ({lexoffice_id})"
+
+    return label
+
+
+def report_plan_problems(
+    plan: Plan,
+    side: EntitySide,
+    sections: tuple[SectionReport, SectionReport],
+    label: Labeler,
+) -> None:
+    """Conflicts, skips and errors the diff found, each in the direction it concerns."""
+    importing, exporting = sections
+    for conflict in plan.conflicts:
+        target = exporting if conflict.resolution == Resolution.SYSTEM_WINS else importing
+        target.add_problem(_conflict_problem(conflict, label))
+    for skip in plan.skips:
+        target = importing if skip.local_id is None else exporting
+        target.add_problem(_skip_problem(skip, label))
+    for error in plan.errors:
+        target = importing if error.local_id is None else exporting
+        target.add_problem(_error_problem(error, label))
+
+
+def count_plan(plan: Plan, sections: tuple[SectionReport, SectionReport], held_back: int) -> None:
+    importing, exporting = sections
+    for section in sections:
+        section.count("unchanged", plan.counts.get("unchanged", 0))
+    importing.count("pending (import switched off)", plan.counts.get("pending_import", 0))
+    exporting.count("pending (export switched off)", plan.counts.get("pending_export", 0))
+    exporting.count("excluded", plan.counts.get("excluded", 0))
+    exporting.count("skipped", plan.counts.get("archived_not_exported", 0))
+    exporting.count("skipped", held_back)
+
+
+def _conflict_problem(conflict: Conflict, label: Labeler) -> Problem:
+    how = {
+        Resolution.LEXOFFICE_WINS: "changed on both sides: lexoffice's value was taken",
+        Resolution.SYSTEM_WINS: "changed on both sides: the system's value was taken",
+        Resolution.UNRESOLVED: "changed on both sides: left as it is, please decide",
+    }[conflict.resolution]
+    message = f"{how}. {conflict.note}".strip()
+    return Problem(
+        "conflict",
+        label(conflict.local_id, conflict.lexoffice_id),
+        message,
+        field=conflict.field,
+        system_value=conflict.system_value,
+        lexoffice_value=conflict.lexoffice_value,
+    )
+
+
+def _skip_problem(skip: Skip, label: Labeler) -> Problem:
+    reason = skip.reason
+    if skip.candidates:
+        reason += f" (candidates: {', '.join(str(c) for c in skip.candidates)})"
+    return Problem("skip", label(skip.local_id, skip.lexoffice_id), reason)
+
+
+def _error_problem(error: PlanError, label: Labeler) -> Problem:
+    return Problem("error", label(error.local_id, error.lexoffice_id), error.message, error.field)
+
+
+def redecider(
+    sessions: sessionmaker[Session], side: EntitySide, settings: DiffSettings
+) -> Callable[[Any, dict[str, Any]], Plan]:
+    """Decides one record again from its fresh lexoffice state (after a 409)."""
+
+    def redecide(local_id: Any, fresh: dict[str, Any]) -> Plan:
+        with sessions.begin() as session:
+            row = system_row(session, side, local_id)
+            link = queries.get_link(session, side.entity, local_id)
+            link_row = _link_row(link)
+        local = local_frame(side.spec, [to_canonical_row(side.spec, row)] if row else [])
+        record = side.read_remote(fresh)
+        remote = remote_frame(side.spec, [] if isinstance(record, NotSynced) else [record])
+        links = links_frame(side.spec, [link_row] if link_row else [])
+        return diff_records(side.spec, local, remote, links, settings)
+
+    return redecide
+
+
+def _link_row(link: Any) -> dict[str, Any] | None:
+    if link is None or link.status != LinkStatus.ACTIVE:
+        return None
+    return link_for_diff(
+        {
+            "local_id": link.local_id,
+            "lexoffice_id": link.lexoffice_id,
+            "lexoffice_version": link.lexoffice_version,
+            "synced_values": link.synced_values,
+        }
+    )

@@ -1,0 +1,155 @@
+"""prefect.yaml deploys to a real Prefect server, and a worker runs the full sync from it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.deployments import run_deployment
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.db import make_engine, migrate, session_factory
+from connectors.fieldservice.models import Customer, CustomerKind, SyncEntity
+from connectors.lexoffice.sandbox.config import SandboxConfig
+from connectors.lexoffice.sandbox.server import SandboxServer
+
+PROJECT = Path(__file__).resolve().parents[2]
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def prefect_env(tmp_path: Path) -> dict[str, str]:
+    """Environment of a separate Prefect installation: its own home, server URL and worker pace."""
+    port = free_port()
+    return os.environ | {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "PREFECT_WORKER_HEARTBEAT_SECONDS": "5",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+    }
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    handle = log.open("wb")
+    return subprocess.Popen(command, env=env, cwd=PROJECT, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def prefect_server(prefect_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    url = prefect_env["PREFECT_API_URL"]
+    port = prefect_env["PREFECT_SERVER_API_PORT"]
+    server = start(
+        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port],
+        prefect_env,
+        tmp_path / "server.log",
+    )
+    try:
+        wait_healthy(url, server, tmp_path / "server.log")
+        yield url
+    finally:
+        stop(server)
+
+
+def wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"prefect server exited:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("prefect server did not become healthy")
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [PREFECT, *args], env=env, cwd=PROJECT, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def seeded_database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'system.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    with session_factory(engine).begin() as session:
+        session.add(Customer(kind=CustomerKind.PERSON, last_name="Deployt", billing_city="Ulm"))
+    engine.dispose()
+    return url
+
+
+def deployments(url: str) -> list[Any]:
+    async def read() -> list[Any]:
+        async with get_client() as client:
+            return list(await client.read_deployments())
+
+    with temporary_settings({PREFECT_API_URL: url}):
+        return asyncio.run(read())
+
+
+def test_full_sync_deployment_runs_on_a_worker(
+    prefect_server: str, prefect_env: dict[str, str], tmp_path: Path
+) -> None:
+    database_url = seeded_database(tmp_path)
+    with SandboxServer(SandboxConfig(rps=50.0, burst=50)) as sandbox:
+        env = prefect_env | {
+            "LEXOFFICE_API_KEY": sandbox.api_key,
+            "LEXOFFICE_BASE_URL": sandbox.base_url,
+            "LEXOFFICE_RATE_PER_SECOND": "40",
+            "LEXSYNC_DATABASE_URL": database_url,
+        }
+        run_cli(["work-pool", "create", "lexsync", "--type", "process"], env)
+        run_cli(["--no-prompt", "deploy", "--all"], env)
+        first = {(d.name, d.id) for d in deployments(prefect_server)}
+        run_cli(["--no-prompt", "deploy", "--all"], env)
+        assert {(d.name, d.id) for d in deployments(prefect_server)} == first  # idempotent
+        worker = start([PREFECT, "worker", "start", "--pool", "lexsync"], env, tmp_path / "w.log")
+        try:
+            with temporary_settings({PREFECT_API_URL: prefect_server}):
+                run = run_deployment("full-sync/full-sync", timeout=240)
+        finally:
+            stop(worker)
+        assert run.state is not None and run.state.is_completed(), (tmp_path / "w.log").read_text()[
+            -4000:
+        ]
+        contacts = sandbox.client().get("/v1/contacts").json()["content"]
+    assert [c["person"]["lastName"] for c in contacts] == ["Deployt"]
+    engine = make_engine(database_url)
+    with session_factory(engine).begin() as session:
+        assert len(queries.link_rows(session, SyncEntity.CUSTOMER)) == 1
+    engine.dispose()
+    names = {name for name, _ in first}
+    assert {"full-sync", "master-data-sync", "document-import", "create-invoice"} <= names

@@ -1,0 +1,100 @@
+"""The customer of an imported document: linked, imported first, or made from the address."""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice.models import Customer, CustomerKind, SyncEntity
+from connectors.fieldservice.queries import (
+    add,
+    get_link_by_lexoffice_id,
+    link_rows,
+    list_customers,
+    upsert_link,
+)
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from tests.flows.conftest import seed
+from tests.flows.test_documents_flow import document, projects, run
+
+ADDRESS = {
+    "name": "Baustelle Meier",
+    "supplement": "Hinterhaus",
+    "street": "Hauptstr. 1",
+    "zip": "10115",
+    "city": "Berlin",
+    "countryCode": "DE",
+}
+
+
+def customers(sessions: sessionmaker[Session]) -> list[Customer]:
+    with sessions() as session:
+        found = list_customers(session, include_archived=True)
+        session.expunge_all()
+        return found
+
+
+def test_document_of_a_linked_contact_gets_the_linked_customer(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    [contact_id] = seed(sandbox, "contacts", [{"company": {"name": "Muster GmbH"}}])
+    with sessions.begin() as session:
+        customer = add(session, Customer(kind=CustomerKind.COMPANY, company_name="Muster GmbH"))
+        upsert_link(session, SyncEntity.CUSTOMER, customer.id, uuid.UUID(contact_id), 1, {})
+        customer_id = customer.id
+    seed(sandbox, "order-confirmations", [document(address={"contactId": contact_id})])
+    run(connection)
+    [project] = projects(sessions)
+    assert project.customer_id == customer_id
+    assert project.name == "AB0001 – Muster GmbH"
+    assert len(customers(sessions)) == 1
+
+
+def test_one_time_addresses_become_customers_once_per_address_without_a_link(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    other = {"name": "Familie Schulz", "city": "Potsdam", "countryCode": "DE"}
+    seed(
+        sandbox,
+        "order-confirmations",
+        [document(address=ADDRESS), document(address=ADDRESS), document(address=other)],
+    )
+    seed(sandbox, "delivery-notes", [document(address=ADDRESS)])
+    run(connection)
+    made = {customer.company_name: customer for customer in customers(sessions)}
+    assert set(made) == {"Baustelle Meier", "Familie Schulz"}
+    meier = made["Baustelle Meier"]
+    assert (meier.kind, meier.billing_street, meier.billing_zip, meier.billing_city) == (
+        CustomerKind.COMPANY,
+        "Hauptstr. 1",
+        "10115",
+        "Berlin",
+    )
+    assert meier.note is not None and "Zusatz: Hinterhaus" in meier.note
+    by_customer = sorted(project.customer_id for project in projects(sessions))
+    assert by_customer == sorted([meier.id] * 3 + [made["Familie Schulz"].id])
+    with sessions() as session:
+        assert link_rows(session, SyncEntity.CUSTOMER) == []  # no lexoffice contact stands for them
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("tasks.sync.single") is None,
+    reason="needs the master-data sync's tasks.sync.single.import_contacts (lead, issue 5)",
+)
+def test_contact_not_yet_in_the_system_is_imported_first(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    [contact_id] = seed(sandbox, "contacts", [{"company": {"name": "Neukunde AG"}}])
+    seed(sandbox, "order-confirmations", [document(address={"contactId": contact_id})])
+    run(connection)
+    [customer] = customers(sessions)
+    assert customer.company_name == "Neukunde AG"
+    with sessions() as session:
+        link = get_link_by_lexoffice_id(session, SyncEntity.CUSTOMER, uuid.UUID(contact_id))
+        assert link is not None and link.local_id == customer.id
+    [project] = projects(sessions)
+    assert project.customer_id == customer.id

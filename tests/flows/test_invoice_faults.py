@@ -1,0 +1,193 @@
+"""Exactly once when things go wrong: lost answers, 504s, timeouts, killed runs, refusals."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import InvoiceAttemptStatus, SyncEntity, WorkReportStatus
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from flows.invoice import create_invoice
+from tasks.invoicing import InvoiceRefusedError, OutcomeStillUnknownError, TotalsMismatchError
+from tasks.invoicing.attempts import begin_attempt
+from tasks.invoicing.delivery import deliver
+from tasks.invoicing.plan import to_lexoffice
+from tasks.invoicing.prepare import prepare_invoice
+from tasks.report import RunReport
+from tests.flows.conftest import connection_name
+from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
+
+POST_INVOICES = {"method": "POST", "path": "/v1/invoices"}
+
+
+def invoice_posts(sandbox: SandboxServer) -> list[dict[str, object]]:
+    log = sandbox.control.get("/requests").json()
+    return [r for r in log if r["method"] == "POST" and r["path"] == "/v1/invoices"]
+
+
+def invoice_ids(sandbox: SandboxServer) -> list[str]:
+    with sandbox.client() as api:
+        params = {"voucherType": "invoice", "voucherStatus": "any"}
+        response = api.get("/v1/voucherlist", params=params)
+    response.raise_for_status()
+    return [entry["id"] for entry in response.json()["content"]]
+
+
+def arm(sandbox: SandboxServer, fault: str, **extra: object) -> None:
+    sandbox.control.post("/faults", json={"fault": fault, **POST_INVOICES, **extra})
+
+
+def report_state(sessions: sessionmaker[Session], work_report_id: int) -> tuple[object, ...]:
+    with sessions.begin() as session:
+        report = queries.get_work_report(session, work_report_id)
+        attempt = queries.get_invoice_attempt(session, work_report_id)
+        assert report is not None
+        invoice_id = str(report.lexoffice_invoice_id) if report.lexoffice_invoice_id else None
+        return report.status, invoice_id, attempt.status if attempt else None
+
+
+@pytest.mark.parametrize("fault", ["lose_response", "504"])
+def test_an_answer_lost_after_lexoffice_created_the_invoice_yields_exactly_one(
+    connection: LexsyncConnection,
+    sandbox: SandboxServer,
+    sessions: sessionmaker[Session],
+    fault: str,
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    arm(sandbox, fault)
+    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    assert invoice_ids(sandbox) == [str(result.invoice_id)]
+    assert len(invoice_posts(sandbox)) == 1
+    assert result.created_now is False and result.totals.gross == HAND_CHECKED_GROSS
+    assert report_state(sessions, seeded.work_report_id) == (
+        WorkReportStatus.INVOICED,
+        str(result.invoice_id),
+        InvoiceAttemptStatus.INVOICED,
+    )
+
+
+def test_a_read_timeout_after_create_finds_the_invoice_instead_of_resending(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    arm(sandbox, "timeout", delay=1.0)
+    settings = connection.lexoffice_settings(read_timeout=0.3)
+    with LexofficeClient(settings) as client:
+        plan = prepare_invoice(
+            sessions, client, connection.settings, seeded.work_report_id, None, "r1", RunReport("x")
+        )
+        state = begin_attempt(sessions, plan, False, "r1")
+        delivered = deliver(sessions, client, plan, state, run_id="r1", resend_after_seconds=300)
+    assert invoice_ids(sandbox) == [str(delivered.invoice_id)]
+    assert len(invoice_posts(sandbox)) == 1
+
+
+def test_an_unknown_outcome_with_no_invoice_is_not_resent_until_the_wait_is_over(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    name = connection_name(connection)
+    arm(sandbox, "500")  # answered before lexoffice performs the call: nothing was created
+    with pytest.raises(OutcomeStillUnknownError, match="nothing was sent again"):
+        create_invoice(seeded.work_report_id, name)
+    with pytest.raises(OutcomeStillUnknownError, match="Run again in"):
+        create_invoice(seeded.work_report_id, name)
+    assert invoice_ids(sandbox) == [] and len(invoice_posts(sandbox)) == 1
+    assert report_state(sessions, seeded.work_report_id)[2] == InvoiceAttemptStatus.SENDING
+    connection.settings.invoicing.resend_after_seconds = 0
+    connection.save(name, overwrite=True)
+    result = create_invoice(seeded.work_report_id, name)
+    assert invoice_ids(sandbox) == [str(result.invoice_id)] and result.created_now
+
+
+def _send_as_a_killed_run(
+    connection: LexsyncConnection, sessions: sessionmaker[Session], work_report_id: int
+) -> str:
+    """What a run killed right after its POST leaves: an open attempt, an invoice in lexoffice."""
+    with LexofficeClient(connection.lexoffice_settings()) as client:
+        plan = prepare_invoice(
+            sessions, client, connection.settings, work_report_id, None, "killed", RunReport("x")
+        )
+        begin_attempt(sessions, plan, False, "killed")
+        return client.create_invoice(to_lexoffice(plan)).id
+
+
+def test_a_rerun_after_a_worker_died_mid_request_finds_the_invoice_and_sends_nothing(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    created = _send_as_a_killed_run(connection, sessions, seeded.work_report_id)
+    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    assert str(result.invoice_id) == created
+    assert invoice_ids(sandbox) == [created] and len(invoice_posts(sandbox)) == 1
+    assert report_state(sessions, seeded.work_report_id)[:2] == (WorkReportStatus.INVOICED, created)
+
+
+def test_totals_differing_by_one_cent_fail_loudly_and_leave_the_report_uninvoiced(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    created = _send_as_a_killed_run(connection, sessions, seeded.work_report_id)
+    invoice = sandbox.control.get(f"/invoices/{created}").json()
+    lines = invoice["lineItems"]
+    assert lines[11]["quantity"] == 1
+    lines[11]["unitPrice"]["netAmount"] = 78.01  # a user edits the draft: +0.01 €
+    sandbox.control.patch(f"/invoices/{created}", json={"lineItems": lines}).raise_for_status()
+    with pytest.raises(TotalsMismatchError, match=r"net 849.65 vs 849.64"):
+        create_invoice(seeded.work_report_id, connection_name(connection))
+    assert report_state(sessions, seeded.work_report_id) == (
+        WorkReportStatus.COMPLETED,
+        None,
+        InvoiceAttemptStatus.CREATED,
+    )
+    assert len(invoice_posts(sandbox)) == 1
+
+
+def test_an_invoice_lexoffice_refuses_is_recorded_as_failed_and_sent_again_once_fixed(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    with sessions.begin() as session:
+        link = queries.get_link(session, SyncEntity.ACTIVITY, 1)
+        assert link is not None
+        link.lexoffice_id = uuid.uuid4()  # an article lexoffice does not know: 406
+    name = connection_name(connection)
+    with pytest.raises(InvoiceRefusedError, match="Artikel existiert nicht"):
+        create_invoice(seeded.work_report_id, name)
+    assert report_state(sessions, seeded.work_report_id)[2] == InvoiceAttemptStatus.FAILED
+    with sessions.begin() as session:
+        link = queries.get_link(session, SyncEntity.ACTIVITY, 1)
+        assert link is not None
+        link.lexoffice_id = uuid.UUID(seeded.service_article_id)
+    result = create_invoice(seeded.work_report_id, name)
+    assert invoice_ids(sandbox) == [str(result.invoice_id)] and result.created_now
+
+
+def test_a_small_business_invoices_vat_free_at_rate_zero(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    spec = {"companyName": "Kleinbetrieb Elektro", "taxType": "net", "smallBusiness": True}
+    key = sandbox.control.post("/organizations", json=spec).json()["apiKey"]
+    name = connection_name(connection)
+    connection.lexoffice_api_key = type(connection.lexoffice_api_key)(key)  # type: ignore[misc]
+    connection.save(name, overwrite=True)
+    sandbox.control.headers["X-Sandbox-Api-Key"] = key
+    try:
+        seeded = seed_linked_work_report(sessions, sandbox.control)
+        result = create_invoice(seeded.work_report_id, name)
+        invoice = sandbox.control.get(f"/invoices/{result.invoice_id}").json()
+    finally:
+        del sandbox.control.headers["X-Sandbox-Api-Key"]
+    assert invoice["taxConditions"]["taxType"] == "vatfree"
+    assert result.totals.tax == Decimal(0)
+    assert (
+        result.totals.net
+        == result.totals.gross
+        == Decimal("849.64") - Decimal("0.00") + (result.totals.net - Decimal("849.64"))
+    )

@@ -1,0 +1,111 @@
+"""The invoice flow against the sandbox: every position, the hand-checked total, exactly once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import InvoiceAttemptStatus, WorkReportStatus
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from flows.invoice import create_invoice
+from tasks.invoicing import InvoiceLayout, PreconditionError
+from tests.flows.conftest import connection_name
+from tests.tasks.invoicing.invoicing_builders import (
+    HAND_CHECKED_GROSS,
+    HAND_CHECKED_NET,
+    HAND_CHECKED_TAX,
+    seed_linked_work_report,
+)
+
+D = Decimal
+
+
+def invoice_posts(sandbox: SandboxServer) -> list[dict[str, object]]:
+    log = sandbox.control.get("/requests").json()
+    return [r for r in log if r["method"] == "POST" and r["path"] == "/v1/invoices"]
+
+
+def invoices_in_lexoffice(sandbox: SandboxServer) -> list[dict[str, object]]:
+    with sandbox.client() as api:
+        response = api.get(
+            "/v1/voucherlist", params={"voucherType": "invoice", "voucherStatus": "any"}
+        )
+    response.raise_for_status()
+    return list(response.json()["content"])
+
+
+def test_every_position_is_invoiced_once_with_the_hand_checked_total(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    assert (result.totals.net, result.totals.tax, result.totals.gross) == (
+        HAND_CHECKED_NET,
+        HAND_CHECKED_TAX,
+        HAND_CHECKED_GROSS,
+    )
+    invoice = sandbox.control.get(f"/invoices/{result.invoice_id}").json()
+    assert invoice["voucherStatus"] == "draft"
+    assert invoice["address"]["contactId"] == seeded.contact_id
+    types = [(line["type"], line.get("id")) for line in invoice["lineItems"]]
+    assert types[:4] == [
+        ("text", None),
+        ("service", seeded.service_article_id),
+        ("service", seeded.service_article_id),
+        ("material", seeded.cable_article_id),
+    ]
+    assert invoice["shippingConditions"]["shippingType"] == "service"
+    assert len(invoice_posts(sandbox)) == 1
+    with sessions.begin() as session:
+        report = queries.get_work_report(session, seeded.work_report_id)
+        assert report is not None and report.status == WorkReportStatus.INVOICED
+        assert report.lexoffice_invoice_id == result.invoice_id
+        attempt = queries.get_invoice_attempt(session, seeded.work_report_id)
+        assert attempt is not None and attempt.status == InvoiceAttemptStatus.INVOICED
+        assert attempt.lexoffice_invoice_url == (
+            f"https://app.lexware.de/permalink/invoices/view/{result.invoice_id}"
+        )
+
+
+def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced_twice(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    name = connection_name(connection)
+    connection.settings.invoicing.app_base_url = "https://app.example.test/"
+    connection.save(name, overwrite=True)
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    result = create_invoice(
+        seeded.work_report_id, name, finalize=True, layout=InvoiceLayout.GROUPED
+    )
+    assert (result.voucher_number, result.voucher_status) == ("RE0001", "open")
+    assert result.url == f"https://app.example.test/permalink/invoices/view/{result.invoice_id}"
+    invoice = sandbox.control.get(f"/invoices/{result.invoice_id}").json()
+    assert len(invoice["lineItems"]) == 12
+    assert all(line["type"] != "text" for line in invoice["lineItems"])
+    with sessions.begin() as session:
+        report = queries.get_work_report(session, seeded.work_report_id)
+        assert report is not None and report.lexoffice_invoice_number == "RE0001"
+    with pytest.raises(PreconditionError, match=r"already invoiced in lexoffice \(RE0001"):
+        create_invoice(seeded.work_report_id, name)
+    assert len(invoice_posts(sandbox)) == 1
+    assert len(invoices_in_lexoffice(sandbox)) == 1
+
+
+def test_preconditions_fail_clearly_before_anything_is_sent(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    name = connection_name(connection)
+    with pytest.raises(PreconditionError, match="work report 4242: does not exist"):
+        create_invoice(4242, name)
+    connection.settings.customers.export_enabled = False
+    connection.save(name, overwrite=True)
+    seeded = seed_linked_work_report(sessions, sandbox.control, link_customer=False)
+    with pytest.raises(PreconditionError, match=r"not linked .* customer export is off"):
+        create_invoice(seeded.work_report_id, name)
+    assert invoice_posts(sandbox) == []
+    with sessions.begin() as session:
+        assert queries.get_invoice_attempt(session, seeded.work_report_id) is None

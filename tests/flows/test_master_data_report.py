@@ -1,0 +1,115 @@
+"""Dry runs, the report a person reads, the journal, and how few requests a sync needs."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any
+
+import sqlalchemy as sa
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import SyncEntity, SyncJournal
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from flows.master_data import sync_master_data
+from tasks.report import render_markdown
+from tests.flows.conftest import connection_name, lexoffice_records, requests_log, seed
+from tests.support.builders import add_customer, add_product, lex_article, lex_person
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing_on_either_side(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    seed(sandbox, "contacts", [lex_person("Neu")])
+    add_customer(sessions, last_name="Lokal")
+
+    report = sync_master_data(connection=connection_name(connection), dry_run=True)
+
+    counts = {(s.entity, s.direction): s.counts["created"] for s in report.sections}
+    assert counts[("customers", "lexoffice → system")] == 1
+    assert counts[("customers", "system → lexoffice")] == 1
+    assert [entry for entry in requests_log(sandbox) if entry["method"] != "GET"] == []
+    with sessions.begin() as session:
+        assert [c.last_name for c in queries.list_customers(session)] == ["Lokal"]
+        assert queries.link_rows(session, SyncEntity.CUSTOMER) == []
+    assert "dry run" in render_markdown(report)
+
+
+def test_report_is_published_with_conflicts_and_failures_in_plain_words(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    add_customer(sessions, last_name="Ohne Mail", email="falsch")
+
+    sync_master_data(connection=connection_name(connection), entities=["customers"])
+
+    key = f"master-data-{connection_name(connection)}"
+    artifacts = _artifacts(key)
+    assert artifacts, "no report artifact published"
+    markdown = str(artifacts[0].data)
+    assert "| customers | system → lexoffice |" in markdown
+    assert "Ohne Mail" in markdown and "email" in markdown
+    [table] = _artifacts(f"{key}-problems")
+    assert "email" in str(table.data) and "Ohne Mail" in str(table.data)
+
+
+def _artifacts(key: str) -> list[Any]:
+    """The artifacts published under `key`, newest first."""
+
+    async def read() -> list[Any]:
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            )
+            return sorted(found, key=lambda artifact: artifact.created, reverse=True)
+
+    return asyncio.run(read())
+
+
+def test_every_applied_change_is_journalled_with_before_and_after(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    local_id = add_customer(sessions, last_name="Jung", email="jung@example.de")
+    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    with sessions.begin() as session:
+        queries.update_customers(session, [{"id": local_id, "email": "jung@beispiel.de"}])
+
+    sync_master_data(connection=connection_name(connection), entities=["customers"])
+
+    with sessions.begin() as session:
+        entries = [e for e in _all_journal(session) if e.action == "update"]
+    [update] = entries
+    assert update.direction == "export" and update.local_id == local_id
+    assert update.before == {"email": "jung@example.de"}
+    assert update.after == {"email": "jung@beispiel.de"}
+
+
+def _all_journal(session: Session) -> list[SyncJournal]:
+    return list(session.scalars(sa.select(SyncJournal).order_by(SyncJournal.id)))
+
+
+def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_nothing(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    seed(sandbox, "contacts", [lex_person(f"Kunde {i:03}", f"k{i}@example.de") for i in range(260)])
+    seed(
+        sandbox, "articles", [lex_article(f"Artikel {i}", articleNumber=f"A{i}") for i in range(30)]
+    )
+    add_product(sessions, "Eigenes", article_number="E-1")
+    sync_master_data(connection=connection_name(connection))
+    sandbox.control.delete("/requests")
+
+    sync_master_data(connection=connection_name(connection))
+
+    log = requests_log(sandbox)
+    assert [entry for entry in log if entry["method"] != "GET"] == []
+    contact_pages = [e for e in log if e["path"] == "/v1/contacts"]
+    article_pages = [e for e in log if e["path"] == "/v1/articles"]
+    assert len(contact_pages) == math.ceil(260 / 250)
+    assert len(article_pages) == 2  # one listing each for PRODUCT and SERVICE
+    assert len(log) == len(contact_pages) + len(article_pages)
+    assert all("size=250" in str(e.get("query")) for e in contact_pages + article_pages)
+    assert len(lexoffice_records(sandbox, "articles")) == 31

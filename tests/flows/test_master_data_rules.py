@@ -1,0 +1,175 @@
+"""What the sync never does: overwrite what it does not manage, export what it must not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import LinkStatus, SyncEntity
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from flows.master_data import sync_master_data
+from tests.flows.conftest import (
+    connection_name,
+    edit_in_lexoffice,
+    lexoffice_records,
+    requests_log,
+    seed,
+)
+from tests.support.builders import add_customer, add_product, lex_article, lex_person
+
+
+def sync(connection: LexsyncConnection, *entities: str) -> Any:
+    return sync_master_data(connection=connection_name(connection), entities=list(entities) or None)
+
+
+def only_customer(sessions: sessionmaker[Session]) -> Any:
+    with sessions.begin() as session:
+        [customer] = queries.list_customers(session, include_archived=True)
+        return customer
+
+
+def test_export_keeps_what_lexsync_does_not_manage_in_lexoffice(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    company = {
+        "version": 0,
+        "roles": {"customer": {}},
+        "company": {
+            "name": "Bau AG",
+            "vatRegistrationId": "DE123456789",
+            "contactPersons": [
+                {"salutation": "Herr", "firstName": "Jan", "lastName": "Bauer", "primary": True}
+            ],
+        },
+        "xRechnung": {"buyerReference": "04011000-1234512345-06", "vendorNumberAtCustomer": "V-7"},
+    }
+    [lexoffice_id] = seed(sandbox, "contacts", [company])
+    sync(connection, "customers")
+    with sessions.begin() as session:
+        queries.update_customers(session, [{"id": only_customer(sessions).id, "phone": "0221 99"}])
+
+    report = sync(connection, "customers")
+
+    assert report.failed == 0, report.problems
+    [contact] = lexoffice_records(sandbox, "contacts")
+    assert contact["id"] == lexoffice_id
+    assert contact["phoneNumbers"]["business"] == ["0221 99"]
+    assert contact["company"]["vatRegistrationId"] == "DE123456789"
+    assert contact["company"]["contactPersons"][0]["lastName"] == "Bauer"
+    assert contact["xRechnung"]["vendorNumberAtCustomer"] == "V-7"
+
+
+def test_contact_the_api_cannot_update_is_imported_and_its_export_reported(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    two_mails = lex_person("Doppel", emailAddresses={"business": ["a@example.de", "b@example.de"]})
+    seed(sandbox, "contacts", [two_mails])
+    sync(connection, "customers")
+    customer = only_customer(sessions)
+    assert customer.email == "a@example.de"  # the first business address is taken
+    with sessions.begin() as session:
+        queries.update_customers(session, [{"id": customer.id, "first_name": "Eva"}])
+
+    report = sync(connection, "customers")
+
+    skips = [p for _, p in report.problems if p.kind == "skip"]
+    assert any("edit in lexoffice" in p.message for p in skips), report.problems
+    assert requests_log(sandbox, "PUT") == []
+
+
+def test_excluded_product_is_neither_exported_nor_changed_by_imports(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    seed(sandbox, "articles", [lex_article("Dübel", articleNumber="D-6", net="9.99")])
+    add_product(sessions, "Dübel", article_number="D-6", exclude_from_sync=True)
+    add_product(sessions, "Geheim", article_number="X-1", exclude_from_sync=True)
+
+    sync(connection, "products")
+
+    assert [a["title"] for a in lexoffice_records(sandbox, "articles")] == ["Dübel"]
+    with sessions.begin() as session:
+        prices = {row["name"]: row["net_price"] for row in queries.product_rows(session)}
+    assert prices["Dübel"] == Decimal("1.2500")
+
+
+def test_archived_contact_is_imported_as_archived_and_never_exported(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    seed(sandbox, "contacts", [lex_person("Alt", archived=True)])
+    sync(connection, "customers")
+    customer = only_customer(sessions)
+    assert customer.archived
+    with sessions.begin() as session:
+        queries.update_customers(session, [{"id": customer.id, "first_name": "Neu"}])
+
+    sync(connection, "customers")
+
+    assert requests_log(sandbox, "PUT") == []
+
+
+def test_record_deleted_in_lexoffice_is_kept_and_its_link_marked(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    [lexoffice_id] = seed(sandbox, "contacts", [lex_person("Weg")])
+    sync(connection, "customers")
+    sandbox.control.delete(f"/contacts/{lexoffice_id}").raise_for_status()
+
+    first = sync(connection, "customers")
+    second = sync(connection, "customers")
+
+    customer = only_customer(sessions)
+    with sessions.begin() as session:
+        link = queries.get_link(session, SyncEntity.CUSTOMER, customer.id)
+        assert link is not None and link.status == LinkStatus.MISSING_IN_LEXOFFICE
+    assert any("no longer in lexoffice" in p.message for _, p in first.problems)
+    assert lexoffice_records(sandbox, "contacts") == []  # never re-created
+    assert second.problems == []
+
+
+def test_nothing_in_lexoffice_is_deleted_when_a_product_is_deleted_in_the_system(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    product_id = add_product(sessions, "Schalter", article_number="S-1")
+    sync(connection, "products")
+    with sessions.begin() as session:
+        session.delete(queries.get_product(session, product_id))
+
+    sync(connection, "products")
+
+    assert [a["title"] for a in lexoffice_records(sandbox, "articles")] == ["Schalter"]
+    assert requests_log(sandbox, "DELETE") == []
+
+
+def test_lexoffice_edit_of_a_linked_record_is_imported(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    add_customer(sessions, last_name="Stein", billing_city="Bonn")
+    sync(connection, "customers")
+    [contact] = lexoffice_records(sandbox, "contacts")
+    edit_in_lexoffice(sandbox, "contacts", contact["id"], {"person": {"firstName": "Petra"}})
+
+    sync(connection, "customers")
+
+    assert only_customer(sessions).first_name == "Petra"
+
+
+def test_article_is_deleted_only_when_the_setting_says_so(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    product_id = add_product(sessions, "Stecker", article_number="ST-1")
+    connection.settings.delete_articles_in_lexoffice = True
+    connection.save(connection_name(connection), overwrite=True)
+    sync(connection, "products")
+    with sessions.begin() as session:
+        session.delete(queries.get_product(session, product_id))
+
+    sync(connection, "products")
+    again = sync(connection, "products")
+
+    assert lexoffice_records(sandbox, "articles") == []
+    assert len(requests_log(sandbox, "DELETE")) == 1
+    assert again.failed == 0

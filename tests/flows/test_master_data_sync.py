@@ -1,0 +1,79 @@
+"""The master-data sync end to end: sandbox over HTTP, a real database, Prefect's harness."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import Customer, CustomerKind, Product
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.connection import LexsyncConnection
+from flows.master_data import sync_master_data
+from tests.flows.conftest import connection_name, seed
+
+
+def person_contact(last: str, email: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "version": 0,
+        "roles": {"customer": {}},
+        "person": {"salutation": "Frau", "firstName": "Erika", "lastName": last},
+        "addresses": {
+            "billing": [
+                {"street": "Hauptstr. 1", "zip": "10115", "city": "Berlin", "countryCode": "DE"}
+            ]
+        },
+        "emailAddresses": {"business": [email]},
+        **extra,
+    }
+
+
+def add_customer(sessions: sessionmaker[Session], **values: Any) -> int:
+    with sessions.begin() as session:
+        customer = Customer(kind=CustomerKind.PERSON, **values)
+        session.add(customer)
+        session.flush()
+        return customer.id
+
+
+def lexoffice_contacts(sandbox: SandboxServer) -> list[dict[str, Any]]:
+    with sandbox.client() as http:
+        page = http.get("/v1/contacts", params={"size": 250}).json()
+    return list(page["content"])
+
+
+def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    seed(sandbox, "contacts", [person_contact("Müller", "mueller@example.de")])
+    add_customer(sessions, last_name="Schröder", email="schroeder@example.de", billing_city="Köln")
+    with sessions.begin() as session:
+        session.add(
+            Product(
+                name="NYM-J 3x1,5",
+                article_number="K-100",
+                net_price=Decimal("1.2500"),
+                tax_rate=Decimal("19"),
+                unit="Meter",
+            )
+        )
+
+    first = sync_master_data(connection=connection_name(connection))
+
+    assert first.failed == 0, first.problems
+    names = sorted(c["person"]["lastName"] for c in lexoffice_contacts(sandbox))
+    assert names == ["Müller", "Schröder"]
+    with sessions.begin() as session:
+        customers = {c.last_name: c for c in queries.list_customers(session)}
+        assert set(customers) == {"Müller", "Schröder"}
+        assert customers["Müller"].email == "mueller@example.de"
+        assert customers["Schröder"].customer_number is not None
+    sandbox.control.delete("/requests")
+
+    second = sync_master_data(connection=connection_name(connection))
+
+    writes = [r for r in sandbox.control.get("/requests").json() if r["method"] != "GET"]
+    assert writes == []
+    assert all(s.counts["created"] == s.counts["updated"] == 0 for s in second.sections)

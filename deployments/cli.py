@@ -10,7 +10,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from deployments import cli_demo, cli_sandbox
+import deployments.cli_demo as cli_demo
+import deployments.cli_sandbox as cli_sandbox
 
 Command = Callable[[argparse.Namespace], int]
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar, cast
 
 from prefect import flow
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from deployments.connection import load_connection
 from tasks.documents.load import LoadContext
@@ -22,6 +24,8 @@ from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client, system_sessions
 from tasks.schema import check_system_database
+
+T = TypeVar("T")
 
 
 @flow(name="document-import")
@@ -49,9 +53,14 @@ def import_documents(connection: str = "default", dry_run: bool = False) -> RunR
             )
             fetched = fetch_lexoffice_documents(client, plan)
             customers = import_customers(
-                sessions, client, conn.settings, plan, fetched, run_id, report, dry_run
+                sessions, client, conn.settings, plan, _quoted(fetched), run_id, report, dry_run
             )
         context = LoadContext(fetched, customers, run_id, dry_run)
-        load_documents(sessions, connection, plan, listing, state, context, report)
+        load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
     publish_report(report, key=f"document-import-{connection}")
     return report
+
+
+def _quoted(value: T) -> T:
+    """The value, passed to a task without Prefect walking every document in it."""
+    return cast(T, quote(value))

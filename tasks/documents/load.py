@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from connectors.fieldservice.errors import InvalidRecordError
@@ -72,7 +72,7 @@ def import_projects(
         target = section(report, row.document_type)
         try:
             _import_one(session, row, context)
-        except (UnmappableDocumentError, InvalidRecordError, IntegrityError) as error:
+        except (UnmappableDocumentError, InvalidRecordError, SQLAlchemyError) as error:
             reason = _reason(error)
             target.add_problem(Problem("error", record_label(row), reason))
             if session is not None:
@@ -90,7 +90,7 @@ def _import_one(session: Session | None, row: Any, context: LoadContext) -> None
     draft = draft_project(document, document_type)
     contact_id = row.contact_id if isinstance(row.contact_id, str) else None
     if session is None:  # dry run: check what can be checked without writing
-        _check_customer(document, contact_id, context, document_type)
+        _check_customer(document, contact_id, document_type)
         return
     with session.begin_nested():
         customer_id = _customer_id(session, document, contact_id, context, document_type)
@@ -109,7 +109,7 @@ def _import_one(session: Session | None, row: Any, context: LoadContext) -> None
         save_document_import(
             session,
             draft.lexoffice_id,
-            _import_values(document, document_type, context.run_id)
+            _import_values(document, row, context.run_id)
             | {"status": DocumentImportStatus.IMPORTED, "project_id": project.id, "reason": None},
         )
 
@@ -134,7 +134,7 @@ def _customer_id(
 
 
 def _check_customer(
-    document: Document, contact_id: str | None, context: LoadContext, document_type: DocumentType
+    document: Document, contact_id: str | None, document_type: DocumentType
 ) -> None:
     if uses_address(contact_id, document):
         customer_from_address(document.address, _source(document, document_type))
@@ -144,12 +144,12 @@ def _source(document: Document, document_type: DocumentType) -> str:
     return f"{SOURCES[document_type]} {document.voucher_number or 'Entwurf'}"
 
 
-def _import_values(document: Document, document_type: DocumentType, run_id: str) -> dict[str, Any]:
+def _import_values(document: Document, row: Any, run_id: str) -> dict[str, Any]:
     return {
-        "document_type": document_type,
+        "document_type": DocumentType(row.document_type),
         "voucher_number": document.voucher_number,
         "lexoffice_version": document.version,
-        "lexoffice_updated_at": document.updated_date,
+        "lexoffice_updated_at": document.updated_date or _timestamp(row.updated_at),
         "run_id": run_id,
     }
 
@@ -181,4 +181,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, IntegrityError):
         # Most likely another run imported it at the same moment; the next run will know.
         return f"the database refused the project: {error.orig}"
+    if isinstance(error, SQLAlchemyError):  # e.g. a value too long for its column
+        return f"the database refused the project: {getattr(error, 'orig', None) or error}"
     return str(error)

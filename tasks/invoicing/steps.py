@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -88,9 +88,13 @@ def check_invoice_and_mark(
     """Compare lexoffice's totals to the cent and mark the work report invoiced."""
     sessions = system_sessions(connection.database_url)
     with lexoffice_client(connection.lexoffice) as client:
-        return delivery.check_and_mark(
+        result = delivery.check_and_mark(
             sessions, client, plan, delivered, connection.settings.invoicing.app_base_url
         )
+    how = "created" if result.created_now else "found (created by an earlier attempt)"
+    number = result.voucher_number or "draft"
+    get_run_logger().info("%s: invoice %s %s, %s", plan.record, number, how, result.url)
+    return result
 
 
 @task(cache_policy=NO_CACHE)

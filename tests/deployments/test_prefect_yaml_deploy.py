@@ -10,11 +10,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -139,7 +140,7 @@ def test_full_sync_deployment_runs_on_a_worker(
         worker = start([PREFECT, "worker", "start", "--pool", "lexsync"], env, tmp_path / "w.log")
         try:
             with temporary_settings({PREFECT_API_URL: prefect_server}):
-                run = run_deployment("full-sync/full-sync", timeout=240)
+                run = cast(FlowRun, run_deployment("full-sync/full-sync", timeout=240))
         finally:
             stop(worker)
         assert run.state is not None and run.state.is_completed(), (tmp_path / "w.log").read_text()[

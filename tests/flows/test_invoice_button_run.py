@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
+from prefect.deployments.runner import RunnerDeployment
 from starlette.testclient import TestClient
 
 from deployments.invoice_button import DEPLOYMENT, TOKEN_BLOCK_PREFIX, create_invoice_button_app
@@ -13,7 +15,8 @@ from flows.invoice import create_invoice
 
 
 def test_a_click_creates_one_flow_run_of_the_deployment_per_idempotency_key() -> None:
-    create_invoice.to_deployment(name="create-invoice").apply()
+    runner = cast(RunnerDeployment, create_invoice.to_deployment(name="create-invoice"))
+    runner.apply()
     connection = f"button-{uuid.uuid4().hex[:8]}"
     Secret(value="tok-123").save(TOKEN_BLOCK_PREFIX + connection)
     button = TestClient(create_invoice_button_app())

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -14,8 +15,13 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.connection import LexsyncConnection
 from flows.invoice import create_invoice
-from tasks.invoicing import InvoiceRefusedError, OutcomeStillUnknownError, TotalsMismatchError
-from tasks.invoicing.attempts import begin_attempt
+from tasks.invoicing import (
+    InvoiceRefusedError,
+    InvoicingError,
+    OutcomeStillUnknownError,
+    TotalsMismatchError,
+)
+from tasks.invoicing.attempts import begin_attempt, retake_unconfirmed
 from tasks.invoicing.delivery import deliver
 from tasks.invoicing.plan import to_lexoffice
 from tasks.invoicing.prepare import prepare_invoice
@@ -175,7 +181,7 @@ def test_a_small_business_invoices_vat_free_at_rate_zero(
     spec = {"companyName": "Kleinbetrieb Elektro", "taxType": "net", "smallBusiness": True}
     key = sandbox.control.post("/organizations", json=spec).json()["apiKey"]
     name = connection_name(connection)
-    connection.lexoffice_api_key = type(connection.lexoffice_api_key)(key)  # type: ignore[misc]
+    connection.lexoffice_api_key = SecretStr(key)
     connection.save(name, overwrite=True)
     sandbox.control.headers["X-Sandbox-Api-Key"] = key
     try:
@@ -191,3 +197,19 @@ def test_a_small_business_invoices_vat_free_at_rate_zero(
         == result.totals.gross
         == Decimal("849.64") - Decimal("0.00") + (result.totals.net - Decimal("849.64"))
     )
+
+
+def test_of_two_runs_taking_over_an_unconfirmed_attempt_only_one_may_send(
+    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    with LexofficeClient(connection.lexoffice_settings()) as client:
+        plan = prepare_invoice(
+            sessions, client, connection.settings, seeded.work_report_id, None, "r", RunReport("x")
+        )
+    begin_attempt(sessions, plan, False, "first")
+    seen_by_both = begin_attempt(sessions, plan, False, "second")
+    assert seen_by_both.next_step == "look_first"
+    assert retake_unconfirmed(sessions, seen_by_both, plan, "second").next_step == "send"
+    with pytest.raises(InvoicingError, match="another run took this invoice over"):
+        retake_unconfirmed(sessions, seen_by_both, plan, "third")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -38,11 +41,20 @@ def invoices_in_lexoffice(sandbox: SandboxServer) -> list[dict[str, object]]:
     return list(response.json()["content"])
 
 
+def report_artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
+    """The run's artifacts (markdown and tables) by key."""
+    run_filter = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=run_filter)
+    return {artifact.key or "": str(artifact.data) for artifact in artifacts}
+
+
 def test_every_position_is_invoiced_once_with_the_hand_checked_total(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    state = create_invoice(seeded.work_report_id, connection_name(connection), return_state=True)
+    result = state.result()
     assert (result.totals.net, result.totals.tax, result.totals.gross) == (
         HAND_CHECKED_NET,
         HAND_CHECKED_TAX,
@@ -69,6 +81,13 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
         assert attempt.lexoffice_invoice_url == (
             f"https://app.lexware.de/permalink/invoices/view/{result.invoice_id}"
         )
+    assert state.state_details.flow_run_id is not None
+    artifacts = report_artifacts(state.state_details.flow_run_id)
+    key = f"invoice-work-report-{seeded.work_report_id}"
+    lines = artifacts[f"{key}-lines"]
+    assert "| 3 | service | Elektroinstallation (Geselle) | 4.0000 | Stunde | 62.0000 |" in lines
+    assert "| gross | 1008.17 | 1008.17 |" in lines
+    assert "| invoice | system → lexoffice | 1 |" in artifacts[key]
 
 
 def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced_twice(

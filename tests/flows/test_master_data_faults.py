@@ -15,7 +15,7 @@ from flows.master_data import sync_master_data
 from tasks.diff.engine import diff_records
 from tasks.resources import lexoffice_client
 from tasks.settings import SyncSettings
-from tasks.sync.entities import CUSTOMERS
+from tasks.sync.entities import CUSTOMERS, EntityName
 from tasks.sync.extract import read_lexoffice_side, read_system_side
 from tasks.sync.load import apply_entity_plan
 from tasks.sync.plan import diff_settings_for
@@ -30,7 +30,7 @@ from tests.flows.conftest import (
 from tests.support.builders import add_customer, add_product, lex_person
 
 
-def sync(connection: LexsyncConnection, *entities: str) -> Any:
+def sync(connection: LexsyncConnection, *entities: EntityName) -> Any:
     return sync_master_data(connection=connection_name(connection), entities=list(entities))
 
 
@@ -81,7 +81,8 @@ def test_stale_version_refetches_and_reapplies_change(
     assert contact["note"] == "Schlüssel beim Nachbarn"  # the user's edit survived
     assert contact["phoneNumbers"]["business"] == ["0911 1"]  # and lexsync's change arrived
     with sessions.begin() as session:
-        assert queries.get_customer(session, local_id).note == "Schlüssel beim Nachbarn"
+        customer = queries.get_customer(session, local_id)
+        assert customer is not None and customer.note == "Schlüssel beim Nachbarn"
 
 
 def test_same_field_edited_during_sync_becomes_a_conflict_not_an_overwrite(

@@ -38,8 +38,11 @@ def test_customers_link_by_customer_number_then_by_one_matching_email(
     assert len(lexoffice_records(sandbox, "contacts")) == 2  # nothing created in lexoffice
     assert customer_count(sessions) == 2  # nothing created in the system
     with sessions.begin() as session:
-        assert str(queries.get_link(session, SyncEntity.CUSTOMER, first).lexoffice_id) == by_number
-        assert str(queries.get_link(session, SyncEntity.CUSTOMER, second).lexoffice_id) == by_email
+        links = {
+            row["local_id"]: str(row["lexoffice_id"])
+            for row in queries.link_rows(session, SyncEntity.CUSTOMER)
+        }
+        assert links == {first: by_number, second: by_email}
 
 
 def test_ambiguous_email_is_reported_and_nothing_is_created_for_it(

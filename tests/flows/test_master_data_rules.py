@@ -12,6 +12,7 @@ from connectors.fieldservice.models import LinkStatus, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.sync.entities import EntityName
 from tests.flows.conftest import (
     connection_name,
     edit_in_lexoffice,
@@ -22,7 +23,7 @@ from tests.flows.conftest import (
 from tests.support.builders import add_customer, add_product, lex_article, lex_person
 
 
-def sync(connection: LexsyncConnection, *entities: str) -> Any:
+def sync(connection: LexsyncConnection, *entities: EntityName) -> Any:
     return sync_master_data(connection=connection_name(connection), entities=list(entities) or None)
 
 

@@ -12,6 +12,7 @@ from connectors.fieldservice.db import (
     MIGRATIONS,
     current_revision,
     downgrade,
+    head_revision,
     make_engine,
     migrate,
     session_factory,
@@ -35,6 +36,9 @@ FIELD_SERVICE_TABLES = {
     "work_report_additional_positions",
 }
 BOOKKEEPING_TABLES = {"lexoffice_links", "sync_journal", "sync_issues"}
+DOCUMENT_TABLES = {"document_imports", "document_import_cursors"}  # 0003
+INVOICE_TABLES = {"invoice_attempts"}  # 0004
+ALL_TABLES = FIELD_SERVICE_TABLES | BOOKKEEPING_TABLES | DOCUMENT_TABLES | INVOICE_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -48,14 +52,14 @@ def _tables(url: str) -> set[str]:
 def test_migrations_create_every_table_from_empty(empty_url: str) -> None:
     assert _tables(empty_url) == set()
     migrate(empty_url)
-    assert _tables(empty_url) == FIELD_SERVICE_TABLES | BOOKKEEPING_TABLES
-    assert current_revision(empty_url) == "0002"
+    assert _tables(empty_url) == ALL_TABLES
+    assert current_revision(empty_url) == head_revision() == "0004"
 
 
 def test_bookkeeping_tables_come_in_their_own_migration(empty_url: str) -> None:
     migrate(empty_url, "0001")
     assert _tables(empty_url) == FIELD_SERVICE_TABLES
-    migrate(empty_url)
+    migrate(empty_url, "0002")
     assert _tables(empty_url) == FIELD_SERVICE_TABLES | BOOKKEEPING_TABLES
 
 
@@ -65,7 +69,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_url: str) -> None:
     assert _tables(empty_url) == set()
     assert current_revision(empty_url) is None
     migrate(empty_url)
-    assert current_revision(empty_url) == "0002"
+    assert current_revision(empty_url) == head_revision()
 
 
 def test_migrate_accepts_an_engine_and_is_idempotent(empty_url: str) -> None:
@@ -73,7 +77,7 @@ def test_migrate_accepts_an_engine_and_is_idempotent(empty_url: str) -> None:
     try:
         migrate(engine)
         migrate(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == head_revision()
         if engine.dialect.name == "sqlite":  # switched off while migrating, on again after
             with engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -128,4 +132,6 @@ def test_migrations_are_shipped_as_package_data() -> None:
     assert sorted(p.name for p in (MIGRATIONS / "versions").glob("0*.py")) == [
         "0001_field_service_schema.py",
         "0002_lexsync_bookkeeping.py",
+        "0003_document_imports.py",
+        "0004_invoice_attempts.py",
     ]

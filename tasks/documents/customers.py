@@ -26,6 +26,7 @@ from connectors.lexoffice.client import LexofficeClient
 from tasks.documents.mapping import Document, customer_from_address
 from tasks.report import RunReport
 from tasks.settings import SyncSettings
+from tasks.sync.single import import_contacts
 
 
 def uses_address(listed_contact_id: str | None, document: Document) -> bool:
@@ -54,10 +55,6 @@ def import_missing_contacts(
     """Import these lexoffice contacts with the master-data rules; id → local customer id."""
     if not contact_ids:
         return {}
-    # Imported here, not at the top: the master-data sync is the lead's module, and a
-    # document run without missing contacts must not depend on it being importable.
-    from tasks.sync.single import import_contacts
-
     return import_contacts(sessions, client, settings, contact_ids, run_id, report)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import uuid
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.models import Customer, CustomerKind, SyncEntity
@@ -81,16 +79,20 @@ def test_one_time_addresses_become_customers_once_per_address_without_a_link(
         assert link_rows(session, SyncEntity.CUSTOMER) == []  # no lexoffice contact stands for them
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("tasks.sync.single") is None,
-    reason="needs the master-data sync's tasks.sync.single.import_contacts (lead, issue 5)",
-)
 def test_contact_not_yet_in_the_system_is_imported_first(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    [contact_id] = seed(sandbox, "contacts", [{"company": {"name": "Neukunde AG"}}])
-    seed(sandbox, "order-confirmations", [document(address={"contactId": contact_id})])
-    run(connection)
+    contacts = [
+        {"company": {"name": "Neukunde AG"}},
+        {"company": {"name": "Nur Lieferant"}, "roles": {"vendor": {}}},
+    ]
+    [contact_id, vendor_id] = seed(sandbox, "contacts", contacts)
+    seed(
+        sandbox,
+        "order-confirmations",
+        [document(address={"contactId": contact_id}), document(address={"contactId": vendor_id})],
+    )
+    report = run(connection)
     [customer] = customers(sessions)
     assert customer.company_name == "Neukunde AG"
     with sessions() as session:
@@ -98,3 +100,5 @@ def test_contact_not_yet_in_the_system_is_imported_first(
         assert link is not None and link.local_id == customer.id
     [project] = projects(sessions)
     assert project.customer_id == customer.id
+    [failure] = [p for s, p in report.problems if s.entity == "order confirmations"]
+    assert "could not be imported as a customer first" in failure.message

@@ -113,3 +113,26 @@ def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_no
     assert len(log) == len(contact_pages) + len(article_pages)
     assert all("size=250" in str(e.get("query")) for e in contact_pages + article_pages)
     assert len(lexoffice_records(sandbox, "articles")) == 31
+
+
+def test_a_run_with_writes_shows_its_progress_in_the_ui(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    for index in range(3):
+        add_customer(sessions, last_name=f"Fortschritt {index}")
+
+    state = sync_master_data(
+        connection=connection_name(connection), entities=["customers"], return_state=True
+    )
+
+    run_id = state.state_details.flow_run_id
+    progress = [a for a in _all_artifacts() if a.type == "progress" and a.flow_run_id == run_id]
+    assert [float(a.data) for a in progress] == [100.0]
+
+
+def _all_artifacts() -> list[Any]:
+    async def read() -> list[Any]:
+        async with get_client() as client:
+            return list(await client.read_artifacts())
+
+    return asyncio.run(read())

@@ -29,6 +29,7 @@ from connectors.fieldservice.models.sync import (
     SyncIssue,
     SyncJournal,
 )
+from connectors.fieldservice.models.webhook_event import WebhookEvent, WebhookEventStatus
 from connectors.fieldservice.models.work_report import (
     AdditionalPosition,
     DiscountKind,
@@ -72,6 +73,8 @@ __all__ = [
     "SyncJournal",
     "Vehicle",
     "VehicleUse",
+    "WebhookEvent",
+    "WebhookEventStatus",
     "WorkReport",
     "WorkReportSection",
     "WorkReportStatus",

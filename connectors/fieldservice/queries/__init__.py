@@ -59,6 +59,13 @@ from connectors.fieldservice.queries.sync import (
     upsert_link,
     upsert_links,
 )
+from connectors.fieldservice.queries.webhooks import (
+    claim_webhook_events,
+    count_claimable_webhook_events,
+    insert_webhook_event,
+    mark_webhook_batch_processed,
+    webhook_event_rows,
+)
 from connectors.fieldservice.queries.work_reports import (
     get_project_by_lexoffice_id,
     get_work_report,
@@ -75,6 +82,8 @@ __all__ = [
     "append_issues",
     "append_journal",
     "claim_invoice_attempt",
+    "claim_webhook_events",
+    "count_claimable_webhook_events",
     "customer_rows",
     "document_import_rows",
     "find_customer_by_address",
@@ -93,6 +102,7 @@ __all__ = [
     "insert_activities",
     "insert_customers",
     "insert_products",
+    "insert_webhook_event",
     "journal_entries",
     "link_rows",
     "list_customers",
@@ -103,6 +113,7 @@ __all__ = [
     "list_vehicles",
     "list_work_reports",
     "mark_changes_reported",
+    "mark_webhook_batch_processed",
     "mark_work_report_invoiced",
     "product_rows",
     "project_rows",
@@ -117,4 +128,5 @@ __all__ = [
     "update_products",
     "upsert_link",
     "upsert_links",
+    "webhook_event_rows",
 ]

@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo up down test lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -14,6 +14,15 @@ $(STAMP): pyproject.toml constraints.txt
 ## The main job: a run of lexsync against the lexoffice sandbox with demo data.
 demo: $(STAMP)
 	$(BIN)/lexsync demo
+
+## The whole service locally: Prefect server, deployments, a worker, the webhook receiver
+## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.
+up: $(STAMP)
+	$(BIN)/lexsync up
+
+## Stops everything `make up` started, by process id.
+down:
+	$(BIN)/lexsync down
 
 ## Lint, types, then the whole test suite (SQLite and PostgreSQL).
 test: lint

@@ -16,6 +16,7 @@ from deployments.cli_support import (
     ConfigurationError,
     add_connection_argument,
     load,
+    require_database_at_head,
     safe_url,
 )
 
@@ -114,15 +115,11 @@ def _subscriptions(connection: Any) -> list[str]:
 
 
 def _database(connection: Any) -> list[str]:
-    from connectors.fieldservice.db import current_revision, head_revision
-
     url = connection.database_url
-    current, head = current_revision(url), head_revision()
-    if current != head:
-        raise CheckFailed(
-            f"{safe_url(url)} is at schema revision {current or '(empty)'}, lexsync needs "
-            f"{head}: run `lexsync db upgrade`"
-        )
+    try:
+        head = require_database_at_head(url)
+    except ConfigurationError as failure:
+        raise CheckFailed(str(failure)) from failure
     return [f"{safe_url(url)} reachable, schema at head ({head})"]
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deployments.cli_support import EXIT_OK, add_connection_argument, working
+from deployments.cli_progress import working
+from deployments.cli_support import EXIT_OK, add_connection_argument
 from deployments.cli_sync import report_failure
 
 

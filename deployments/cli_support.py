@@ -1,14 +1,11 @@
-"""Shared pieces of the admin commands: exit codes, loading a connection, a progress spinner."""
+"""Shared pieces of the admin commands: exit codes, loading a connection, safe database URLs."""
 
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from sqlalchemy.engine import make_url
 
 EXIT_OK = 0
@@ -46,15 +43,30 @@ def safe_url(url: str) -> str:
         return "(unparseable database URL)"
 
 
+def require_database_at_head(url: str) -> str:
+    """The head revision if the database at `url` is migrated to it, else ConfigurationError.
+
+    A SQLite file that does not exist is reported, not created (SQLite would create it).
+    """
+    from connectors.fieldservice.db import current_revision, head_revision
+
+    if _missing_sqlite_file(url):
+        raise ConfigurationError(f"{safe_url(url)} does not exist: run `lexsync db upgrade`")
+    current, head = current_revision(url), head_revision()
+    if current != head:
+        raise ConfigurationError(
+            f"{safe_url(url)} is at schema revision {current or '(empty)'}, lexsync needs "
+            f"{head}: run `lexsync db upgrade`"
+        )
+    return str(head)
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    file = parsed.database
+    is_file = parsed.get_backend_name() == "sqlite" and file not in (None, "", ":memory:")
+    return is_file and not Path(str(file)).exists()
+
+
 def error(message: str) -> None:
     print(f"lexsync: {message}", file=sys.stderr)
-
-
-@contextmanager
-def working(what: str) -> Iterator[None]:
-    """A spinner with the elapsed time on stderr while a flow runs; stdout stays the report."""
-    console = Console(stderr=True)
-    started = time.monotonic()
-    with console.status(f"{what} …", spinner="dots"):
-        yield
-    console.print(f"{what}: done in {time.monotonic() - started:.1f} s")

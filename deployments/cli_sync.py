@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deployments.cli_progress import working
 from deployments.cli_support import (
     EXIT_FAILED_RECORDS,
     EXIT_OK,
     EXIT_USAGE,
     add_connection_argument,
     error,
-    working,
 )
 
 ENTITIES = ("customers", "products", "activities")

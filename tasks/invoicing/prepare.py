@@ -97,9 +97,8 @@ def _export_customer(
 
     exported = export_customers(sessions, client, settings, [customer_id], run_id, report)
     if customer_id not in exported:
-        raise PreconditionError(
-            record, None, "could not be exported to lexoffice (see the report's problems)"
-        )
+        reasons = "; ".join(problem.message for _, problem in report.problems) or "no reason given"
+        raise PreconditionError(record, None, f"could not be exported to lexoffice: {reasons}")
     return uuid.UUID(str(exported[customer_id]))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,7 +83,7 @@ def test_one_time_addresses_become_customers_once_per_address_without_a_link(
 def test_contact_not_yet_in_the_system_is_imported_first(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    contacts = [
+    contacts: list[dict[str, Any]] = [
         {"company": {"name": "Neukunde AG"}},
         {"company": {"name": "Nur Lieferant"}, "roles": {"vendor": {}}},
     ]

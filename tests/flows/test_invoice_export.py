@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -9,15 +10,29 @@ from connectors.fieldservice.models import SyncEntity, WorkReportStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.connection import LexsyncConnection
 from flows.invoice import create_invoice
+from tasks.invoicing import PreconditionError
 from tests.flows.conftest import connection_name
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
 
 
-def test_an_unlinked_customer_is_exported_and_then_invoiced(
+def test_an_unlinked_customer_is_exported_first_and_a_refused_one_stops_the_invoice(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    assert connection.settings.customers.export_enabled
     seeded = seed_linked_work_report(sessions, sandbox.control, link_customer=False)
+    with sessions.begin() as session:
+        customer = queries.get_customer(session, seeded.customer_id)
+        assert customer is not None
+        customer.email = "muster-bau.example.org"  # no @: lexoffice would refuse it
+    with pytest.raises(PreconditionError, match=r"could not be exported to lexoffice: .*e-mail"):
+        create_invoice(seeded.work_report_id, connection_name(connection))
+    log = sandbox.control.get("/requests").json()
+    assert [r for r in log if r["path"] == "/v1/invoices"] == []
+
+    assert connection.settings.customers.export_enabled
+    with sessions.begin() as session:
+        customer = queries.get_customer(session, seeded.customer_id)
+        assert customer is not None
+        customer.email = "info@muster-bau.example.org"
     result = create_invoice(seeded.work_report_id, connection_name(connection))
     assert result.totals.gross == HAND_CHECKED_GROSS
     with sessions.begin() as session:

@@ -39,9 +39,10 @@ def insert_webhook_event(
             status=WebhookEventStatus.PENDING,
         )
         .on_conflict_do_nothing(index_elements=_DEDUPE_KEY)
+        .returning(WebhookEvent.id)
     )
-    result = cast(sa.CursorResult[Any], session.execute(statement))
-    return result.rowcount == 1
+    # RETURNING, not rowcount: with implicit RETURNING the driver reports rowcount -1.
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def _claimable(stale_before: dt.datetime) -> sa.ColumnElement[bool]:

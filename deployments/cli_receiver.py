@@ -1,0 +1,62 @@
+"""`lexsync receiver`: the webhook receiver, lexsync's only public endpoint.
+
+Serves `POST/HEAD /webhooks/lexoffice` (and the invoice button under `/button`) for one
+connection. lexoffice calls only HTTPS URLs: run it behind a TLS-terminating proxy and give
+`lexsync subscribe` the public URL. Customer flow runs are started through the Prefect server
+when PREFECT_API_URL is set (deployment "customer-events"), else in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from deployments.webhooks.config import CALLBACK_PATH, PLACEHOLDER_KEY_PATH, PUBLIC_KEY_ENV
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("receiver", help="run the lexoffice webhook receiver")
+    parser.add_argument("--host", default="127.0.0.1", help="listen address (proxy in front)")
+    parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--connection", default="default", help="the connection (company)")
+    parser.add_argument(
+        "--public-key",
+        default=None,
+        help=f"lexoffice's webhook public key: a PEM path or URL (default: ${PUBLIC_KEY_ENV}, "
+        f"else {PLACEHOLDER_KEY_PATH})",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=100, help="contacts per customer flow run"
+    )
+    parser.add_argument(
+        "--quiet-seconds",
+        type=float,
+        default=1.0,
+        help="a burst ends after this long without events",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from deployments.webhooks.config import ReceiverSettings
+    from deployments.webhooks.runtime import ReceiverSetupError, build_receiver
+    from deployments.webhooks.server import serve
+
+    settings = ReceiverSettings(
+        connection=args.connection,
+        public_key=args.public_key,
+        batch_size=args.batch_size,
+        quiet_seconds=args.quiet_seconds,
+    )
+    try:
+        runtime = build_receiver(settings, with_button=True)
+    except ReceiverSetupError as error:
+        print(f"lexsync receiver: not started: {error}")
+        return 2
+    print(
+        f"webhook receiver for connection {args.connection!r} on "
+        f"http://{args.host}:{args.port}{CALLBACK_PATH} (flow runs: {runtime.mode})",
+        flush=True,
+    )
+    serve(runtime.app, args.host, args.port)
+    return 0

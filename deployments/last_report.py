@@ -1,0 +1,67 @@
+"""The last published report of a sync (the Prefect artifacts), for `lexsync status`.
+
+Failed records and conflicts live in the run's report (a markdown artifact, and a table of
+problems when there were any); the table belongs to the last run only if both artifacts
+come from the same flow run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.sorting import ArtifactSort
+
+from tasks.publish import artifact_key
+
+
+@dataclass
+class LastReport:
+    """One job's last report: its title, when, and the problems it listed."""
+
+    title: str
+    created: Any
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.problems if row.get("kind") == kind)
+
+
+def last_reports(connection: str) -> list[LastReport]:
+    """The last master-data and document-import reports of `connection` (those that exist)."""
+    reports = []
+    with get_client(sync_client=True) as client:
+        for job in ("master-data", "document-import"):
+            report = _last_report(client, artifact_key(job, connection))
+            if report is not None:
+                reports.append(report)
+    return reports
+
+
+def _last_report(client: Any, key: str) -> LastReport | None:
+    markdown = _latest(client, key)
+    if markdown is None:
+        return None
+    report = LastReport(markdown.description or key, markdown.created)
+    table = _latest(client, f"{key}-problems")
+    if table is not None and table.flow_run_id == markdown.flow_run_id:
+        report.problems = _rows(table.data)
+    return report
+
+
+def _latest(client: Any, key: str) -> Any:
+    found = client.read_artifacts(
+        artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+        sort=ArtifactSort.CREATED_DESC,
+        limit=1,
+    )
+    return found[0] if found else None
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    # Table artifacts come back as the JSON text of a list of rows.
+    rows = json.loads(data) if isinstance(data, str) else data
+    return [row for row in rows if isinstance(row, dict)]

@@ -1,0 +1,49 @@
+"""The receiver's settings and where lexoffice's webhook public key comes from.
+
+lexoffice publishes the key that signs its callbacks at `LEXOFFICE_PUBLIC_KEY_URL`. lexsync
+cannot download it at build time, so the real key is placed by the admin (see
+`keys/README.md`) at `PLACEHOLDER_KEY_PATH`, or given as a path or URL (fetched once at
+start) with `--public-key` / `LEXSYNC_WEBHOOK_PUBLIC_KEY`. Without a key the receiver does
+not start: accepting unsigned events would let anyone trigger syncs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXOFFICE_PUBLIC_KEY_URL = "https://developers.lexware.io/webhookSignature/public/public_key.pub"
+PUBLIC_KEY_ENV = "LEXSYNC_WEBHOOK_PUBLIC_KEY"
+# Not shipped (the project has no network at build time): the admin puts the real key here.
+PLACEHOLDER_KEY_PATH = Path(__file__).with_name("keys") / "lexoffice_public_key.pub"
+CALLBACK_PATH = "/webhooks/lexoffice"
+DEPLOYMENT = "customer-events/customer-events"
+
+
+def default_public_key() -> str:
+    """The configured key source: the environment variable, else the placeholder path."""
+    return os.environ.get(PUBLIC_KEY_ENV) or str(PLACEHOLDER_KEY_PATH)
+
+
+@dataclass(frozen=True)
+class ReceiverSettings:
+    """How one connection's receiver behaves; the defaults suit lexoffice's limits."""
+
+    connection: str = "default"
+    public_key: str | None = None  # a PEM file path or an http(s) URL; None: default_public_key()
+    # lexoffice's bodies are ~150 bytes; anything near this limit is not from lexoffice.
+    max_body_bytes: int = 16 * 1024
+    # A burst is collected until no event came for `quiet_seconds`, at most `max_delay_seconds`.
+    quiet_seconds: float = 1.0
+    max_delay_seconds: float = 10.0
+    # Contacts per flow run: 500 changed contacts become 5 runs, not 500.
+    batch_size: int = 100
+    # A batch whose run never finished is handed out again after this long.
+    redispatch_after_seconds: float = 900.0
+    # How often the dispatcher looks for leftovers without being woken (restarts, failed runs).
+    idle_check_seconds: float = 60.0
+    deployment: str = DEPLOYMENT
+
+    def key_source(self) -> str:
+        return self.public_key or default_public_key()

@@ -1,0 +1,110 @@
+"""`lexsync check`: the API tester, against the sandbox and a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.testing.utilities import prefect_test_harness
+
+from connectors.fieldservice.db import migrate
+from connectors.lexoffice.sandbox.config import SandboxConfig
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.cli import main
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness() -> Iterator[None]:
+    """load_connection asks the Prefect API for a block: a temporary server for this module."""
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
+        yield
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
+        yield server
+
+
+@pytest.fixture
+def migrated_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'system.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture
+def configured(
+    monkeypatch: pytest.MonkeyPatch, sandbox: SandboxServer, migrated_url: str
+) -> SandboxServer:
+    """The default connection from the environment: the sandbox and a migrated database."""
+    sandbox.control.post("/reset").raise_for_status()
+    monkeypatch.setenv("LEXOFFICE_API_KEY", sandbox.api_key)
+    monkeypatch.setenv("LEXOFFICE_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("LEXOFFICE_RATE_PER_SECOND", "90")
+    monkeypatch.setenv("LEXSYNC_DATABASE_URL", migrated_url)
+    return sandbox
+
+
+def test_check_passes_and_shows_the_profile_but_never_the_key(
+    configured: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    profile = configured.client().get("/v1/profile").json()
+    assert f"organizationId: {profile['organizationId']}" in out
+    assert "tax type: net" in out and "small business (Kleinunternehmer): no" in out
+    assert "schema at head" in out and "all checks passed" in out
+    assert configured.api_key not in out
+
+
+def test_check_lists_the_event_subscriptions(
+    configured: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The sandbox wants a callback that answers HEAD; its own public-key path does.
+    callback = f"{configured.base_url}/webhookSignature/public/public_key.pub"
+    body = {"eventType": "contact.changed", "callbackUrl": callback}
+    configured.client().post("/v1/event-subscriptions", json=body).raise_for_status()
+    assert main(["check"]) == 0
+    assert f"contact.changed → {callback}" in capsys.readouterr().out
+
+
+def test_check_without_an_api_key_says_where_to_set_it(
+    configured: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("LEXOFFICE_API_KEY")
+    assert main(["check"]) == 2
+    out = capsys.readouterr().out
+    assert "[FAIL] lexoffice API key" in out and "LEXOFFICE_API_KEY" in out
+    assert "[OK] system database" in out  # the other checks still run
+
+
+def test_check_with_a_refused_key_fails_without_echoing_it(
+    configured: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LEXOFFICE_API_KEY", "revoked-key-4711")
+    assert main(["check"]) == 2
+    out = capsys.readouterr().out
+    assert "[FAIL] lexoffice profile" in out and "refused the API key" in out
+    assert "revoked-key-4711" not in out
+
+
+def test_check_of_a_database_never_migrated_says_run_db_upgrade(
+    configured: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LEXSYNC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["check"]) == 2
+    out = capsys.readouterr().out
+    assert "[FAIL] system database" in out and "lexsync db upgrade" in out
+
+
+def test_check_of_an_unknown_connection_block_is_a_configuration_error(
+    configured: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--connection", "nowhere"]) == 2
+    assert "no connection block named 'nowhere'" in capsys.readouterr().out

@@ -1,0 +1,199 @@
+"""`lexsync sync`, `invoice`, `status` and `db upgrade` against the sandbox and real databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.db import current_revision, head_revision, migrate
+from connectors.fieldservice.models import IssueKind, SyncEntity
+from connectors.lexoffice.sandbox.config import SandboxConfig
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.cli import main
+from tasks.resources import dispose_engines, system_sessions
+from tests.support.builders import add_customer
+from tests.support.databases import ThrowawayDatabases
+from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness() -> Iterator[None]:
+    """The flows and load_connection need a Prefect API: a temporary server for this module."""
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
+        yield
+
+
+@pytest.fixture(scope="module")
+def sandbox_server() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
+        yield server
+
+
+@pytest.fixture
+def system_url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'system.db'}"
+    migrate(url)
+    yield url
+    dispose_engines()
+
+
+@pytest.fixture
+def sessions(system_url: str) -> sessionmaker[Session]:
+    return system_sessions(system_url)
+
+
+@pytest.fixture
+def sandbox(
+    monkeypatch: pytest.MonkeyPatch, sandbox_server: SandboxServer, system_url: str
+) -> SandboxServer:
+    """An empty sandbox and the migrated database as the default connection (environment)."""
+    sandbox_server.control.post("/reset").raise_for_status()
+    monkeypatch.setenv("LEXOFFICE_API_KEY", sandbox_server.api_key)
+    monkeypatch.setenv("LEXOFFICE_BASE_URL", sandbox_server.base_url)
+    monkeypatch.setenv("LEXOFFICE_RATE_PER_SECOND", "90")
+    monkeypatch.setenv("LEXSYNC_DATABASE_URL", system_url)
+    return sandbox_server
+
+
+def contacts(sandbox: SandboxServer) -> list[str]:
+    body = sandbox.client().get("/v1/contacts").json()
+    return sorted(c["person"]["lastName"] for c in body["content"])
+
+
+def test_sync_runs_the_full_sync_and_prints_the_report(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(sessions, last_name="Voll", email="voll@example.de")
+    assert main(["sync"]) == 0
+    out = capsys.readouterr().out
+    assert "# Full sync of default" in out and "No problems." in out
+    assert contacts(sandbox) == ["Voll"]
+
+
+def test_sync_dry_run_of_one_entity_writes_nothing(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(sessions, last_name="Probe", email="probe@example.de")
+    assert main(["sync", "--entity", "customers", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "(dry run: nothing was written)" in out and "| customers |" in out
+    assert "| products |" not in out
+    assert contacts(sandbox) == []
+
+
+def test_sync_with_a_refused_record_exits_1_and_names_it(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(sessions, last_name="Gut", email="gut@example.de")
+    add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
+    assert main(["sync", "--entity", "customers"]) == 1
+    assert "Schlecht" in capsys.readouterr().out
+    assert contacts(sandbox) == ["Gut"]
+
+
+def test_sync_without_an_api_key_exits_2_with_a_clear_message(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("LEXOFFICE_API_KEY")
+    assert main(["sync"]) == 2
+    assert "LEXOFFICE_API_KEY" in capsys.readouterr().err
+
+
+def test_sync_into_a_database_never_migrated_exits_2(
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LEXSYNC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["sync"]) == 2
+    assert "lexsync db upgrade" in capsys.readouterr().err
+
+
+def test_unknown_entity_is_a_usage_error(sandbox: SandboxServer) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sync", "--entity", "invoices"])
+    assert exit_info.value.code == 2
+
+
+def test_invoice_prints_the_result_and_refuses_a_second_invoice(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    assert main(["invoice", str(seeded.work_report_id)]) == 0
+    out = capsys.readouterr().out
+    assert f"work report {seeded.work_report_id}: invoice created now" in out
+    assert f"gross {HAND_CHECKED_GROSS} EUR" in out
+    assert main(["invoice", str(seeded.work_report_id)]) == 1
+    assert "already invoiced" in capsys.readouterr().err
+
+
+def test_status_shows_links_runs_and_open_errors(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(sessions, last_name="Gut", email="gut@example.de")
+    add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
+    main(["sync", "--entity", "customers"])
+    capsys.readouterr()
+    assert main(["status"]) == 1  # an open error
+    out = capsys.readouterr().out
+    assert "customer       1 linked, 0 missing in lexoffice" in out
+    assert "1 changes" in out
+    assert "1 failed records, 0 conflicts" in out and "Schlecht" in out
+
+
+def test_status_after_a_clean_run_with_an_open_conflict_exits_0(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_customer(sessions, last_name="Sauber", email="sauber@example.de")
+    assert main(["sync"]) == 0  # the last report replaces any earlier one
+    with sessions.begin() as session:
+        queries.append_issues(
+            session,
+            [
+                {
+                    "run_id": "r1",
+                    "entity": SyncEntity.PRODUCT,
+                    "local_id": 7,
+                    "record_label": "Kabel",
+                    "field": "name",
+                    "kind": IssueKind.CONFLICT,
+                    "message": "changed on both sides",
+                    "values": None,
+                }
+            ],
+        )
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "0 errors, 1 conflicts" in out and "conflict product Kabel [name]" in out
+    assert "0 failed records" in out and "1 changes" in out
+
+
+@pytest.mark.postgres
+def test_db_upgrade_migrates_postgresql_to_head_once(
+    postgres_databases: ThrowawayDatabases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = postgres_databases.create()
+    try:
+        assert main(["db", "upgrade", "--url", url]) == 0
+        assert "migrated from (empty) to" in capsys.readouterr().out
+        assert current_revision(url) == head_revision()
+        assert main(["db", "upgrade", "--url", url]) == 0
+        assert "already at the newest schema" in capsys.readouterr().out
+    finally:
+        postgres_databases.drop(url)
+
+
+def test_db_upgrade_migrates_the_default_connections_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("LEXSYNC_DATABASE_URL", url)
+    assert main(["db", "upgrade"]) == 0
+    assert current_revision(url) == head_revision()

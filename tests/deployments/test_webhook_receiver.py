@@ -1,0 +1,266 @@
+"""The webhook receiver's door: only signed, well-formed events of our organization get in.
+
+Every rejection is checked for its side effects too: nothing stored, nothing triggered.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from starlette.testclient import TestClient
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.db import migrate
+from connectors.lexoffice.sandbox.signing import Signer
+from deployments.connection import LexsyncConnection
+from deployments.webhooks.config import CALLBACK_PATH, ReceiverSettings
+from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, build_receiver
+from deployments.webhooks.store import Batch
+from tasks.resources import dispose_engines
+from tests.support.databases import ThrowawayDatabases
+
+ORGANIZATION = "4c1a58f1-33d5-4b6e-9f1b-0c4a8e1d2f10"
+SIGNER = Signer()  # stands in for lexoffice (the sandbox's signing code, 4096-bit key)
+OTHER_SIGNER = Signer(key_size=2048)  # a different key pair
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+def event_body(event_type: str = "contact.changed", **overrides: Any) -> bytes:
+    """An event as lexoffice sends it: compact JSON."""
+    event = {
+        "organizationId": ORGANIZATION,
+        "eventType": event_type,
+        "resourceId": str(uuid.uuid4()),
+        "eventDate": "2026-11-27T12:00:00.123+01:00",
+    } | overrides
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+def signed(body: bytes, signer: Signer = SIGNER) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Lxo-Signature": signer.sign(body)}
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_databases: ThrowawayDatabases
+) -> Iterator[str]:
+    url = (
+        f"sqlite:///{tmp_path / 'system.db'}"
+        if request.param == "sqlite"
+        else postgres_databases.create()
+    )
+    migrate(url)
+    yield url
+    dispose_engines()
+    if request.param == "postgresql":
+        postgres_databases.drop(url)
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "public_key.pub"
+    path.write_bytes(SIGNER.public_pem())
+    return path
+
+
+@pytest.fixture
+def started() -> list[Batch]:
+    return []
+
+
+@pytest.fixture
+def runtime(database_url: str, key_file: Path, started: list[Batch]) -> ReceiverRuntime:
+    connection = LexsyncConnection(
+        database_url=database_url,
+        lexoffice_api_key=SecretStr("not-used"),
+        organization_id=ORGANIZATION,
+    )
+    settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
+    return build_receiver(settings, connection=connection, starter=started.append)
+
+
+@pytest.fixture
+def receiver(runtime: ReceiverRuntime) -> Iterator[TestClient]:
+    with TestClient(runtime.app) as client:  # the context runs the lifespan (dispatcher)
+        yield client
+
+
+def stored(runtime: ReceiverRuntime) -> list[dict[str, Any]]:
+    with runtime.receiver.store.sessions.begin() as session:
+        return queries.webhook_event_rows(session)
+
+
+def assert_nothing_happened(runtime: ReceiverRuntime, started: list[Batch]) -> None:
+    assert stored(runtime) == []
+    assert started == []
+
+
+def test_head_answers_so_lexoffice_accepts_the_url(receiver: TestClient) -> None:
+    assert receiver.head(CALLBACK_PATH).status_code == 200
+
+
+def test_signed_event_is_stored_and_starts_a_sync(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body("contact.changed")
+
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+
+    assert response.status_code == 202
+    [row] = stored(runtime)
+    resource_id = json.loads(body)["resourceId"]
+    assert (row["event_type"], str(row["resource_id"])) == ("contact.changed", resource_id)
+    wait_for(lambda: started)
+    assert started[0].contact_ids == [resource_id]
+
+
+def test_invalid_signature_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body()
+    headers = {"Content-Type": "application/json", "X-Lxo-Signature": "bm90IGEgc2lnbmF0dXJl"}
+
+    assert receiver.post(CALLBACK_PATH, content=body, headers=headers).status_code == 401
+    headers["X-Lxo-Signature"] = "%%% not base64 %%%"
+    assert receiver.post(CALLBACK_PATH, content=body, headers=headers).status_code == 401
+    assert_nothing_happened(runtime, started)
+
+
+def test_tampered_body_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body()
+    headers = signed(body)
+    other_contact = event_body(resourceId=str(uuid.uuid4()))
+
+    assert receiver.post(CALLBACK_PATH, content=other_contact, headers=headers).status_code == 401
+    # The same event re-serialised with spaces is other bytes: lexoffice signed the raw body.
+    spaced = json.dumps(json.loads(body)).encode()
+    assert receiver.post(CALLBACK_PATH, content=spaced, headers=headers).status_code == 401
+    assert_nothing_happened(runtime, started)
+
+
+def test_missing_signature_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body()
+    response = receiver.post(
+        CALLBACK_PATH, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 401
+    assert_nothing_happened(runtime, started)
+
+
+def test_signature_of_another_key_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body()
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body, OTHER_SIGNER))
+    assert response.status_code == 401
+    assert_nothing_happened(runtime, started)
+
+
+def test_replayed_event_is_stored_and_synced_once(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body()
+    first = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+    wait_for(lambda: started)
+    # lexoffice delivers at least once and retries for ~40 h: the same event again, later.
+    again = [receiver.post(CALLBACK_PATH, content=body, headers=signed(body)) for _ in range(3)]
+
+    assert first.status_code == 202
+    assert [r.status_code for r in again] == [200, 200, 200]
+    assert [r.json()["status"] for r in again] == ["duplicate"] * 3
+    assert len(stored(runtime)) == 1
+    assert len(started) == 1
+
+
+def test_same_contact_with_another_event_date_is_a_new_event(
+    receiver: TestClient, runtime: ReceiverRuntime
+) -> None:
+    body = event_body()
+    later = event_body(**{**json.loads(body), "eventDate": "2026-11-27T12:00:05.000+01:00"})
+    for each in (body, later):
+        assert receiver.post(CALLBACK_PATH, content=each, headers=signed(each)).status_code == 202
+    assert len(stored(runtime)) == 2
+
+
+def test_oversized_body_is_refused_even_when_signed(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body(padding="x" * 20_000)
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+    assert response.status_code == 413
+    assert_nothing_happened(runtime, started)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        json.dumps({"organizationId": ORGANIZATION, "eventType": "contact.changed"}).encode(),
+        event_body(resourceId="not-a-uuid"),
+        event_body(eventDate="2026-11-27T12:00:00"),  # no zone: not what lexoffice sends
+    ],
+    ids=["not-json", "array", "fields-missing", "bad-resource-id", "naive-date"],
+)
+def test_signed_body_that_is_not_an_event_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch], body: bytes
+) -> None:
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+    assert response.status_code == 400
+    assert_nothing_happened(runtime, started)
+
+
+def test_event_of_a_foreign_organization_is_refused(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body(organizationId=str(uuid.uuid4()))
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+    assert response.status_code == 403
+    assert_nothing_happened(runtime, started)
+
+
+def test_other_event_types_are_acknowledged_but_not_synced(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    body = event_body("invoice.changed")
+    response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
+    assert response.status_code == 200  # not retried by lexoffice
+    assert_nothing_happened(runtime, started)
+
+
+def test_receiver_refuses_to_start_without_a_public_key(database_url: str, tmp_path: Path) -> None:
+    connection = LexsyncConnection(database_url=database_url, organization_id=ORGANIZATION)
+    settings = ReceiverSettings(public_key=str(tmp_path / "missing.pub"))
+    with pytest.raises(ReceiverSetupError, match="no webhook public key"):
+        build_receiver(settings, connection=connection, starter=lambda batch: None)
+
+
+def test_receiver_refuses_a_database_without_the_event_table(
+    key_file: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate(url, "0004")
+    connection = LexsyncConnection(database_url=url, organization_id=ORGANIZATION)
+    settings = ReceiverSettings(public_key=str(key_file))
+    with pytest.raises(ReceiverSetupError, match="schema revision 0004"):
+        build_receiver(settings, connection=connection, starter=lambda batch: None)
+    dispose_engines()
+
+
+def wait_for(condition: Any, timeout: float = 10.0) -> None:
+    from connectors.lexoffice.sandbox.testing import wait_until
+
+    wait_until(condition, timeout)

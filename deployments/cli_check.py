@@ -36,8 +36,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         connection = load(args.connection)
-    except ConfigurationError as error:
-        _show("connection", False, [str(error)])
+    except Exception as error:  # e.g. an unknown block, or a Prefect API that does not answer
+        _show(f"connection {args.connection!r}", False, [_describe(error)])
         return EXIT_USAGE
     checks: list[tuple[str, Check]] = [
         ("lexoffice API key", _api_key),
@@ -67,12 +67,17 @@ def _show(name: str, ok: bool, details: list[str]) -> None:
 
 
 def _describe(error: Exception) -> str:
+    import httpx
+
     from connectors.lexoffice.errors import CredentialsError
 
     if isinstance(error, CredentialsError):
         return f"lexoffice refused the API key ({error}): create a new key and configure it"
-    if isinstance(error, CheckFailed):
+    if isinstance(error, CheckFailed | ConfigurationError):
         return str(error)
+    if isinstance(error, httpx.TransportError):
+        # Only the Prefect API is reached with plain httpx; lexoffice errors come wrapped.
+        return f"the Prefect API does not answer ({error}): is the server up? (PREFECT_API_URL)"
     return f"{type(error).__name__}: {error}"
 
 

@@ -12,7 +12,6 @@ import argparse
 from collections import Counter
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from deployments.cli_support import (
@@ -70,16 +69,10 @@ def _print_links(session: Session) -> None:
 
 
 def _print_runs(session: Session) -> None:
-    from connectors.fieldservice.models import SyncJournal
+    from connectors.fieldservice import queries
 
     # The journal holds one row per applied change; a run is its run_id.
-    statement = (
-        sa.select(SyncJournal.run_id, sa.func.max(SyncJournal.at), sa.func.count())
-        .group_by(SyncJournal.run_id)
-        .order_by(sa.func.max(SyncJournal.at).desc())
-        .limit(LAST_RUNS)
-    )
-    rows = session.execute(statement).all()
+    rows = queries.recent_runs(session, LAST_RUNS)
     print("\nlast runs that changed something (from the sync journal):")
     if not rows:
         print("  none yet")

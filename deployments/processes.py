@@ -82,18 +82,19 @@ def running(var: Path) -> dict[str, int]:
     return found
 
 
-def stop(var: Path, name: str) -> bool:
+def stop(var: Path, name: str, term_wait: float = TERM_WAIT_SECONDS) -> bool:
     """Stop the recorded process NAME and its group: SIGTERM, again, then SIGKILL.
 
-    Returns whether it was running. The pid file is removed either way.
+    Waits `term_wait` seconds after each SIGTERM. Returns whether it was running; the pid
+    file is removed either way.
     """
     path = pid_file(var, name)
     pid = _read_pid(path)
     was_running = pid is not None and is_alive(pid)
     if pid is not None and was_running:
         for sig, wait in (
-            (signal.SIGTERM, TERM_WAIT_SECONDS),
-            (signal.SIGTERM, TERM_WAIT_SECONDS),
+            (signal.SIGTERM, term_wait),
+            (signal.SIGTERM, term_wait),
             (signal.SIGKILL, KILL_WAIT_SECONDS),
         ):
             _signal_group(pid, sig)

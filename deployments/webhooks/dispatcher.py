@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -34,14 +35,13 @@ class Dispatcher:
 
     def __init__(self, store: EventStore, start: Starter, settings: ReceiverSettings) -> None:
         self.store, self.start_batch, self.settings = store, start, settings
-        self.batches: list[Batch] = []  # every batch started, for the report and the tests
+        self.batches: deque[Batch] = deque(maxlen=1000)  # the newest batches started
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._first_at: float | None = None
         self._last_at = 0.0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.busy = False
 
     def notify(self) -> None:
         """An event was stored (called by the receiver; returns at once)."""
@@ -66,17 +66,12 @@ class Dispatcher:
             self._thread.join(timeout)
             self._thread = None
 
-    def idle(self) -> bool:
-        """Nothing collected, nothing running (tests wait for this)."""
-        return not self._wake.is_set() and not self.busy and self._first_at is None
-
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self.settings.idle_check_seconds)
             if self._stop.is_set():
                 return
             self._wait_for_quiet()
-            self.busy = True
             self._wake.clear()
             with self._lock:
                 self._first_at = None
@@ -84,8 +79,6 @@ class Dispatcher:
                 self._drain()
             except Exception:  # the thread must survive a database hiccup
                 log.exception("dispatching webhook events failed; retrying later")
-            finally:
-                self.busy = False
 
     def _wait_for_quiet(self) -> None:
         while not self._stop.is_set():

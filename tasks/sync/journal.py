@@ -6,13 +6,14 @@ Every function takes a session and never commits; the caller owns the transactio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncAction, SyncDirection, SyncEntity
+from tasks.report import SectionReport
 
 
 def store_link(
@@ -56,3 +57,25 @@ def journal(
         "after": dict(after) if after is not None else None,
     }
     queries.append_journal(session, [entry])
+
+
+def record_open_issues(
+    session: Session, run_id: str, entity: SyncEntity, sections: Iterable[SectionReport]
+) -> None:
+    """The problems of a full run become the entity's open issues (older ones are closed)."""
+    queries.resolve_open_issues(session, entity)
+    rows = [
+        {
+            "run_id": run_id,
+            "entity": entity,
+            "record_label": problem.record[:255],
+            "field": problem.field,
+            "kind": problem.kind,
+            "message": problem.message,
+            "values": {"system": problem.system_value, "lexoffice": problem.lexoffice_value},
+        }
+        for section in sections
+        for problem in section.problems
+    ]
+    if rows:
+        queries.append_issues(session, rows)

@@ -12,6 +12,7 @@ from tasks.diff.settings import DiffSettings
 from tasks.report import SectionReport
 from tasks.sync.entities import EntitySide
 from tasks.sync.extract import LexofficeSide, SystemSide
+from tasks.sync.journal import record_open_issues
 from tasks.sync.load_lexoffice import LexofficeLoader
 from tasks.sync.load_system import SystemLoader
 from tasks.sync.plan import (
@@ -67,6 +68,14 @@ def apply_entity_plan(
     return sections
 
 
+def record_issues(
+    sessions: sessionmaker[Session], side: EntitySide, sections: Sections, run_id: str
+) -> None:
+    """The run's failures, conflicts and skips become the open issues (`lexsync status`)."""
+    with sessions.begin() as session:
+        record_open_issues(session, run_id, side.entity, sections)
+
+
 def describe_entity_plan(
     side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
 ) -> Sections:
@@ -102,9 +111,11 @@ def apply_changes(
     delete_in_lexoffice: bool = False,
 ) -> Sections:
     """Write the plan to lexoffice and the system; returns what was done."""
-    return apply_entity_plan(
+    sections = apply_entity_plan(
         client, sessions, side, plan, system, lexoffice, settings, run_id, delete_in_lexoffice
     )
+    record_issues(sessions, side, sections, run_id)
+    return sections
 
 
 @task

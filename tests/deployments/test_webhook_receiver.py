@@ -18,6 +18,8 @@ from starlette.testclient import TestClient
 from connectors.fieldservice import queries
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.signing import Signer
+from connectors.lexoffice.sandbox.testing import wait_until
+from deployments.cli import main
 from deployments.connection import LexsyncConnection
 from deployments.webhooks.config import CALLBACK_PATH, ReceiverSettings
 from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, build_receiver
@@ -261,6 +263,9 @@ def test_receiver_refuses_a_database_without_the_event_table(
 
 
 def wait_for(condition: Any, timeout: float = 10.0) -> None:
-    from connectors.lexoffice.sandbox.testing import wait_until
-
     wait_until(condition, timeout)
+
+
+def test_receiver_command_exits_2_without_a_public_key(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.pub")
+    assert main(["receiver", "--public-key", missing, "--port", "0"]) == 2

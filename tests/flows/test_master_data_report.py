@@ -136,3 +136,19 @@ def _all_artifacts() -> list[Any]:
             return list(await client.read_artifacts())
 
     return asyncio.run(read())
+
+
+def test_problems_of_the_latest_run_are_kept_as_open_issues(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    local_id = add_customer(sessions, last_name="Fehlerhaft", email="kaputt")
+    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    with sessions.begin() as session:
+        [issue] = queries.list_issues(session, unresolved_only=True)
+        assert (issue.kind, issue.field) == ("error", "email")
+        queries.update_customers(session, [{"id": local_id, "email": "heil@example.de"}])
+
+    sync_master_data(connection=connection_name(connection), entities=["customers"])
+
+    with sessions.begin() as session:
+        assert queries.list_issues(session, unresolved_only=True) == []

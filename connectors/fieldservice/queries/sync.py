@@ -114,6 +114,18 @@ def journal_entries(session: Session, run_id: str) -> list[SyncJournal]:
     return list(session.scalars(statement.order_by(SyncJournal.id)))
 
 
+def recent_runs(session: Session, limit: int) -> list[tuple[str, Any, int]]:
+    """The newest runs that changed something: (run id, time of its last change, changes)."""
+    last_change = sa.func.max(SyncJournal.at)
+    statement = (
+        sa.select(SyncJournal.run_id, last_change, sa.func.count())
+        .group_by(SyncJournal.run_id)
+        .order_by(last_change.desc())
+        .limit(limit)
+    )
+    return [(run_id, at, count) for run_id, at, count in session.execute(statement)]
+
+
 def append_issues(session: Session, issues: Sequence[Mapping[str, Any]]) -> None:
     """Append sync issues (run_id, entity, local_id / lexoffice_id / record_label, field, kind,
     message, values), all with the same keys."""
@@ -130,6 +142,17 @@ def list_issues(
     if unresolved_only:
         statement = statement.where(SyncIssue.resolved.is_(False))
     return list(session.scalars(statement))
+
+
+def resolve_open_issues(session: Session, entity: SyncEntity) -> None:
+    """Close every open issue of an entity, e.g. before a full run reports the current ones."""
+    statement = (
+        sa.update(SyncIssue)
+        .where(SyncIssue.entity == entity, SyncIssue.resolved.is_(False))
+        .values(resolved=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.execute(statement)
 
 
 def resolve_issues(session: Session, issue_ids: Iterable[int]) -> None:

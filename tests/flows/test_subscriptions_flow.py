@@ -1,0 +1,107 @@
+"""Subscription management: lexoffice has the three contact events for the callback URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
+
+import pytest
+
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.errors import VersionConflictError
+from connectors.lexoffice.models import ActionResult, EventSubscription
+from connectors.lexoffice.sandbox.server import SandboxServer
+from connectors.lexoffice.sandbox.testing import WebhookReceiver
+from deployments.cli import main
+from deployments.connection import LexsyncConnection
+from flows.subscriptions import ensure_subscriptions_flow
+from tasks.subscriptions import CONTACT_EVENT_TYPES, ensure_subscriptions
+from tests.flows.conftest import connection_name, requests_log
+
+
+@pytest.fixture
+def callback() -> Iterator[str]:
+    """A URL that answers lexoffice's HEAD probe."""
+    endpoint = WebhookReceiver()
+    yield endpoint.url
+    endpoint.close()
+
+
+def subscribed(sandbox: SandboxServer) -> list[tuple[str, str]]:
+    with sandbox.client() as http:
+        content = http.get("/v1/event-subscriptions").json()["content"]
+    return sorted((s["eventType"], s["callbackUrl"]) for s in content)
+
+
+def counts(connection: LexsyncConnection, url: str) -> dict[str, int]:
+    report = ensure_subscriptions_flow(url, connection=connection_name(connection))
+    section = report.section("event subscriptions", "system → lexoffice")
+    return {k: v for k, v in section.counts.items() if v}
+
+
+def test_creates_the_three_contact_subscriptions(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    assert counts(connection, callback) == {"created": 3}
+    assert subscribed(sandbox) == sorted((t, callback) for t in CONTACT_EVENT_TYPES)
+
+
+def test_second_run_finds_them_present_and_sends_nothing(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    counts(connection, callback)
+    posts = len(requests_log(sandbox, "POST"))
+
+    assert counts(connection, callback) == {"present": 3}
+    assert len(requests_log(sandbox, "POST")) == posts
+
+
+def test_subscription_lexoffice_dropped_is_created_again(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    counts(connection, callback)
+    with sandbox.client() as http:
+        dropped = http.get("/v1/event-subscriptions").json()["content"][0]
+        http.delete(f"/v1/event-subscriptions/{dropped['subscriptionId']}").raise_for_status()
+
+    assert counts(connection, callback) == {"present": 2, "created": 1}
+    assert len(subscribed(sandbox)) == 3
+
+
+class RacingClient:
+    """lexoffice as another run left it: the list is stale, the create answers 409."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.created: list[str] = []
+
+    def list_event_subscriptions(self) -> list[EventSubscription]:
+        return [
+            EventSubscription(subscription_id=f"id-{t}", event_type=t, callback_url=self.url)
+            for t in self.created
+        ]
+
+    def create_event_subscription(self, event_type: str, callback_url: str) -> ActionResult:
+        self.created.append(event_type)  # the other run's create
+        raise VersionConflictError("POST", "/v1/event-subscriptions", 409)
+
+
+def test_conflict_409_means_already_there() -> None:
+    client = RacingClient("https://lexsync.example.de/webhooks/lexoffice")
+
+    states = ensure_subscriptions(cast(LexofficeClient, client), client.url)
+
+    assert [(s.status, s.subscription_id) for s in states] == [
+        ("present", f"id-{t}") for t in CONTACT_EVENT_TYPES
+    ]
+
+
+def test_cli_exits_0_when_all_present_and_1_when_lexoffice_refuses_the_url(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    name = connection_name(connection)
+    assert main(["subscribe", "--callback-url", callback, "--connection", name]) == 0
+    # Nothing answers there: lexoffice's HEAD probe fails, the create is refused (406).
+    unreachable = "http://127.0.0.1:9/webhooks/lexoffice"
+    assert main(["subscribe", "--callback-url", unreachable, "--connection", name]) == 1
+    assert len(subscribed(sandbox)) == 3

@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo up down test lint format bench clean
+.PHONY: demo up down test lint format clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 ## The main job: a run of lexsync against the lexoffice sandbox with demo data.
+# Its own Prefect home under var/ (a temporary Prefect server runs the flows), no telemetry.
 demo: $(STAMP)
-	$(BIN)/lexsync demo
+	PREFECT_HOME=$(CURDIR)/var/prefect DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false \
+		$(BIN)/lexsync demo
 
 ## The whole service locally: Prefect server, deployments, a worker, the webhook receiver
 ## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.

@@ -78,7 +78,9 @@ class Dispatcher:
             try:
                 self._drain()
             except Exception:  # the thread must survive a database hiccup
-                log.exception("dispatching webhook events failed; retrying later")
+                log.exception("dispatching webhook events failed; retrying in a second")
+                self._stop.wait(1.0)
+                self._wake.set()
 
     def _wait_for_quiet(self) -> None:
         while not self._stop.is_set():

@@ -62,19 +62,18 @@ def claim_webhook_events(
     """Claim the events of the oldest `max_resources` resources waiting: every event of
     those resources gets `batch_id` and status dispatched. Returns the claimed rows."""
     oldest = (
-        sa.select(WebhookEvent.resource_id, sa.func.min(WebhookEvent.id).label("first"))
+        sa.select(WebhookEvent.resource_id)
         .where(_claimable(stale_before))
         .group_by(WebhookEvent.resource_id)
-        .order_by("first")
+        .order_by(sa.func.min(WebhookEvent.id))
         .limit(max_resources)
     )
-    resources = list(session.scalars(oldest))
-    if not resources:
-        return []
-    chosen = sa.and_(_claimable(stale_before), WebhookEvent.resource_id.in_(resources))
+    # One UPDATE, the transaction's first statement: on SQLite a transaction that read first
+    # and then writes fails at once ("database is locked") if another writer committed
+    # meanwhile; a leading write waits for the lock instead.
     session.execute(
         sa.update(WebhookEvent)
-        .where(chosen)
+        .where(_claimable(stale_before), WebhookEvent.resource_id.in_(oldest.scalar_subquery()))
         .values(status=WebhookEventStatus.DISPATCHED, batch_id=batch_id, dispatched_at=utc_now())
         .execution_options(synchronize_session=False)
     )

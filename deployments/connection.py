@@ -37,6 +37,9 @@ class LexsyncConnection(Block):
     # lexoffice allows 2 requests/s per account; only a sandbox may be driven faster.
     lexoffice_rate_per_second: float = Field(default=2.0, gt=0, title="lexoffice requests/s")
     organization_id: str | None = Field(default=None, title="lexoffice organizationId")
+    # The public HTTPS address of the webhook receiver; when set, every full sync makes sure
+    # lexoffice still has the contact subscriptions (it drops them after failed deliveries).
+    webhook_callback_url: str | None = Field(default=None, title="Webhook callback URL")
     active: bool = True
     settings: SyncSettings = Field(default_factory=SyncSettings)
 
@@ -65,6 +68,7 @@ def connection_from_environment() -> LexsyncConnection:
         lexoffice_base_url=os.environ.get("LEXOFFICE_BASE_URL", DEFAULT_BASE_URL),
         lexoffice_api_key=SecretStr(api_key) if api_key else None,
         lexoffice_rate_per_second=float(os.environ.get("LEXOFFICE_RATE_PER_SECOND", "2")),
+        webhook_callback_url=os.environ.get("LEXSYNC_WEBHOOK_CALLBACK_URL") or None,
     )
 
 

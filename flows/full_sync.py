@@ -7,6 +7,7 @@ from prefect import flow
 from deployments.connection import load_connection
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
+from flows.subscriptions import ensure_subscriptions_flow
 from tasks.report import RunReport
 from tasks.settings import DirectionOverrides, DocumentImport
 
@@ -19,11 +20,16 @@ def full_sync(
 ) -> RunReport:
     """Customers, products and activities both ways, then lexoffice documents as projects.
 
-    Master data comes first, so that a document's customer is already in the system.
+    Master data comes first, so that a document's customer is already in the system. With a
+    webhook callback URL configured, the contact subscriptions are checked (and re-created if
+    lexoffice dropped them): the nightly run is the safety net for missed webhooks.
     """
+    conn = load_connection(connection)
     report = RunReport(f"Full sync of {connection}", dry_run=dry_run)
     master = sync_master_data(connection=connection, dry_run=dry_run, directions=directions)
     report.extend(master)
-    if load_connection(connection).settings.document_import != DocumentImport.NONE:
+    if conn.settings.document_import != DocumentImport.NONE:
         report.extend(import_documents(connection=connection, dry_run=dry_run))
+    if conn.webhook_callback_url and not dry_run:
+        report.extend(ensure_subscriptions_flow(conn.webhook_callback_url, connection))
     return report

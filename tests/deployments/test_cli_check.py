@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-from prefect.testing.utilities import prefect_test_harness
 
 from connectors.fieldservice.db import migrate
-from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 
 
-@pytest.fixture(scope="module", autouse=True)
-def harness() -> Iterator[None]:
-    """load_connection asks the Prefect API for a block: a temporary server for this module."""
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
-        yield
+@pytest.fixture(autouse=True)
+def _under_prefect_harness(prefect_harness: None) -> None:
+    """load_connection and the flows need a Prefect API: the session's temporary server."""
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
-        yield server
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
+    return sandbox_server
 
 
 @pytest.fixture

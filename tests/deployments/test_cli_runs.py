@@ -6,14 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.fieldservice.db import current_revision, head_revision, migrate
 from connectors.fieldservice.models import IssueKind, SyncEntity
-from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.resources import dispose_engines, system_sessions
@@ -22,17 +19,9 @@ from tests.support.databases import ThrowawayDatabases
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
 
 
-@pytest.fixture(scope="module", autouse=True)
-def harness() -> Iterator[None]:
-    """The flows and load_connection need a Prefect API: a temporary server for this module."""
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
-        yield
-
-
-@pytest.fixture(scope="module")
-def sandbox_server() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
-        yield server
+@pytest.fixture(autouse=True)
+def _under_prefect_harness(prefect_harness: None) -> None:
+    """load_connection and the flows need a Prefect API: the session's temporary server."""
 
 
 @pytest.fixture

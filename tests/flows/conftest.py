@@ -11,13 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-from prefect.testing.utilities import prefect_test_harness
 from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.db import migrate
-from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.connection import LexsyncConnection
 from tasks.resources import dispose_engines, system_sessions
@@ -30,17 +27,8 @@ BACKENDS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server for all flow tests; heartbeats off (they cost ~1 s a run)."""
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), prefect_test_harness():
-        yield
-
-
-@pytest.fixture(scope="module")
-def sandbox_server() -> Iterator[SandboxServer]:
-    """A fast lexoffice sandbox (the rate limit still applies, at 100 requests/s)."""
-    with SandboxServer(SandboxConfig(rps=100.0, burst=100)) as server:
-        yield server
+def _under_prefect_harness(prefect_harness: None) -> None:
+    """Every flow test runs against the session's temporary Prefect server."""
 
 
 @pytest.fixture

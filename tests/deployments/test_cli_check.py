@@ -9,6 +9,7 @@ import pytest
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
+from tests.support.environment import use_as_default_connection
 
 
 @pytest.fixture(autouse=True)
@@ -33,12 +34,7 @@ def configured(
     monkeypatch: pytest.MonkeyPatch, sandbox: SandboxServer, migrated_url: str
 ) -> SandboxServer:
     """The default connection from the environment: the sandbox and a migrated database."""
-    sandbox.control.post("/reset").raise_for_status()
-    monkeypatch.setenv("LEXOFFICE_API_KEY", sandbox.api_key)
-    monkeypatch.setenv("LEXOFFICE_BASE_URL", sandbox.base_url)
-    monkeypatch.setenv("LEXOFFICE_RATE_PER_SECOND", "90")
-    monkeypatch.setenv("LEXSYNC_DATABASE_URL", migrated_url)
-    return sandbox
+    return use_as_default_connection(monkeypatch, sandbox, migrated_url)
 
 
 def test_check_passes_and_shows_the_profile_but_never_the_key(

@@ -16,6 +16,7 @@ from deployments.cli import main
 from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
+from tests.support.environment import use_as_default_connection
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
 
 
@@ -42,12 +43,7 @@ def sandbox(
     monkeypatch: pytest.MonkeyPatch, sandbox_server: SandboxServer, system_url: str
 ) -> SandboxServer:
     """An empty sandbox and the migrated database as the default connection (environment)."""
-    sandbox_server.control.post("/reset").raise_for_status()
-    monkeypatch.setenv("LEXOFFICE_API_KEY", sandbox_server.api_key)
-    monkeypatch.setenv("LEXOFFICE_BASE_URL", sandbox_server.base_url)
-    monkeypatch.setenv("LEXOFFICE_RATE_PER_SECOND", "90")
-    monkeypatch.setenv("LEXSYNC_DATABASE_URL", system_url)
-    return sandbox_server
+    return use_as_default_connection(monkeypatch, sandbox_server, system_url)
 
 
 def contacts(sandbox: SandboxServer) -> list[str]:

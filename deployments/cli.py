@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import deployments.cli_check as cli_check
+import deployments.cli_connections as cli_connections
 import deployments.cli_db as cli_db
 import deployments.cli_demo as cli_demo
 import deployments.cli_invoice as cli_invoice
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_sandbox,
         cli_demo,
         cli_check,
+        cli_connections,
         cli_sync,
         cli_invoice,
         cli_status,

@@ -1,9 +1,11 @@
 """`lexsync receiver`: the webhook receiver, lexsync's only public endpoint.
 
-Serves `POST/HEAD /webhooks/lexoffice` (and the invoice button under `/button`) for one
-connection. lexoffice calls only HTTPS URLs: run it behind a TLS-terminating proxy and give
-`lexsync subscribe` the public URL. Customer flow runs are started through the Prefect server
-when PREFECT_API_URL is set (deployment "customer-events"), else in this process.
+Serves `POST/HEAD /webhooks/lexoffice` (and the invoice button under `/button`) for every
+active connection (or those given with `--connection`): each event goes to the connection of
+its organizationId, events of any other organization are refused. lexoffice calls only HTTPS
+URLs: run it behind a TLS-terminating proxy and give `lexsync subscribe` the public URL.
+Customer flow runs are started through the Prefect server when PREFECT_API_URL is set
+(deployment "customer-events"), else in this process.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("receiver", help="run the lexoffice webhook receiver")
     parser.add_argument("--host", default="127.0.0.1", help="listen address (proxy in front)")
     parser.add_argument("--port", type=int, default=8787)
-    parser.add_argument("--connection", default="default", help="the connection (company)")
+    parser.add_argument(
+        "--connection",
+        action="append",
+        default=None,
+        help="serve this connection (repeatable; default: every active connection)",
+    )
     parser.add_argument(
         "--public-key",
         default=None,
@@ -43,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from deployments.webhooks.server import serve
 
     settings = ReceiverSettings(
-        connection=args.connection,
+        connections=tuple(args.connection or ()),
         public_key=args.public_key,
         batch_size=args.batch_size,
         quiet_seconds=args.quiet_seconds,
@@ -53,10 +60,13 @@ def run(args: argparse.Namespace) -> int:
     except ReceiverSetupError as error:
         print(f"lexsync receiver: not started: {error}")
         return 2
+    served = ", ".join(sorted(runtime.dispatchers))
     print(
-        f"webhook receiver for connection {args.connection!r} on "
+        f"webhook receiver for {served} on "
         f"http://{args.host}:{args.port}{CALLBACK_PATH} (flow runs: {runtime.mode})",
         flush=True,
     )
+    for name, reason in sorted(runtime.skipped.items()):
+        print(f"  not served: {name}: {reason}", flush=True)
     serve(runtime.app, args.host, args.port)
     return 0

@@ -24,6 +24,10 @@ class MissingApiKeyError(RuntimeError):
     """The connection has no lexoffice API key: nothing can be synced."""
 
 
+class ConnectionDisabledError(RuntimeError):
+    """The admin switched this connection off: nothing runs for it until it is enabled."""
+
+
 class LexsyncConnection(Block):
     """One company: where its system database is, its lexoffice account, its sync settings."""
 
@@ -83,6 +87,17 @@ def load_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
             raise
         return connection_from_environment()
     assert isinstance(connection, LexsyncConnection)
+    return connection
+
+
+def load_active_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
+    """The connection `name`, refused if disabled (a run started by hand or left queued)."""
+    connection = load_connection(name)
+    if not connection.active:
+        raise ConnectionDisabledError(
+            f"connection {name!r} is disabled: enable it with `lexsync connections enable "
+            f"{name}` first"
+        )
     return connection
 
 

@@ -8,7 +8,8 @@ import uuid
 from prefect import flow
 from prefect.runtime import flow_run
 
-from deployments.connection import load_connection
+from deployments.connection import load_active_connection
+from flows.connection_lock import connection_lock
 from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client, system_sessions
@@ -36,19 +37,22 @@ def sync_contacts(
     stored events of this run, marked processed at the end. Missed events are caught by the
     nightly full sync.
     """
-    conn = load_connection(connection)
+    conn = load_active_connection(connection)
     check_system_database(conn.database_url)
     sessions = system_sessions(conn.database_url)
     report = RunReport(f"Customer events of {connection}")
     run_id = str(flow_run.id or uuid.uuid4())
     deleted = sorted(set(deleted_ids or []))
     changed = sorted(set(contact_ids) - set(deleted))
-    if changed:
-        with lexoffice_client(conn.lexoffice_settings()) as client:
-            import_changed_contacts(sessions, client, conn.settings, changed, run_id, report)
-    if deleted:
-        mark_deleted_contacts(sessions, deleted, run_id, report)
-    if batch_id:
-        mark_events_processed(sessions, batch_id)
+    # Batches of one company never overlap (they write the same links); other companies'
+    # batches and this company's full sync run alongside.
+    with connection_lock(connection, kind="events"):
+        if changed:
+            with lexoffice_client(conn.lexoffice_settings()) as client:
+                import_changed_contacts(sessions, client, conn.settings, changed, run_id, report)
+        if deleted:
+            mark_deleted_contacts(sessions, deleted, run_id, report)
+        if batch_id:
+            mark_events_processed(sessions, batch_id)
     publish_report(report, key=f"customer-events-{connection}")
     return report

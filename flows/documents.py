@@ -9,7 +9,9 @@ from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from deployments.connection import load_connection
+from connectors.fieldservice.models import DocumentType
+from deployments.connection import LexsyncConnection, load_active_connection
+from flows.connection_lock import connection_lock
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
@@ -38,27 +40,36 @@ def import_documents(connection: str = "default", dry_run: bool = False) -> RunR
     import their missing contacts first → create one project per new document, report changed
     documents (never applied) and failures, move the cursors. `dry_run` writes nothing.
     """
-    conn = load_connection(connection)
+    conn = load_active_connection(connection)
     report = RunReport(f"Document import of {connection}", dry_run=dry_run)
     kinds = document_types(conn.settings.document_import)
-    if kinds:
-        check_system_database(conn.database_url)
-        sessions = system_sessions(conn.database_url)
-        run_id = str(flow_run.id or uuid.uuid4())
-        state = read_import_state(sessions, connection, kinds)
-        with lexoffice_client(conn.lexoffice_settings()) as client:
-            listing = list_lexoffice_documents(client, state)
-            plan = plan_document_imports(
-                listing, state, conn.settings.import_draft_documents, report
-            )
-            fetched = fetch_lexoffice_documents(client, plan)
-            customers = import_customers(
-                sessions, client, conn.settings, plan, _quoted(fetched), run_id, report, dry_run
-            )
-        context = LoadContext(fetched, customers, run_id, dry_run)
-        load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
+    with connection_lock(connection):
+        if kinds:
+            _import(conn, connection, kinds, dry_run, report)
     publish_report(report, key=f"document-import-{connection}")
     return report
+
+
+def _import(
+    conn: LexsyncConnection,
+    connection: str,
+    kinds: tuple[DocumentType, ...],
+    dry_run: bool,
+    report: RunReport,
+) -> None:
+    check_system_database(conn.database_url)
+    sessions = system_sessions(conn.database_url)
+    run_id = str(flow_run.id or uuid.uuid4())
+    state = read_import_state(sessions, connection, kinds)
+    with lexoffice_client(conn.lexoffice_settings()) as client:
+        listing = list_lexoffice_documents(client, state)
+        plan = plan_document_imports(listing, state, conn.settings.import_draft_documents, report)
+        fetched = fetch_lexoffice_documents(client, plan)
+        customers = import_customers(
+            sessions, client, conn.settings, plan, _quoted(fetched), run_id, report, dry_run
+        )
+    context = LoadContext(fetched, customers, run_id, dry_run)
+    load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
 
 
 def _quoted(value: T) -> T:

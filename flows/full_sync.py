@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prefect import flow
 
-from deployments.connection import load_connection
+from deployments.connection import load_active_connection
+from flows.connection_lock import connection_lock
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
 from flows.subscriptions import ensure_subscriptions_flow
@@ -24,12 +25,13 @@ def full_sync(
     webhook callback URL configured, the contact subscriptions are checked (and re-created if
     lexoffice dropped them): the nightly run is the safety net for missed webhooks.
     """
-    conn = load_connection(connection)
+    conn = load_active_connection(connection)
     report = RunReport(f"Full sync of {connection}", dry_run=dry_run)
-    master = sync_master_data(connection=connection, dry_run=dry_run, directions=directions)
-    report.extend(master)
-    if conn.settings.document_import != DocumentImport.NONE:
-        report.extend(import_documents(connection=connection, dry_run=dry_run))
+    with connection_lock(connection):
+        master = sync_master_data(connection=connection, dry_run=dry_run, directions=directions)
+        report.extend(master)
+        if conn.settings.document_import != DocumentImport.NONE:
+            report.extend(import_documents(connection=connection, dry_run=dry_run))
     if conn.webhook_callback_url and not dry_run:
         report.extend(ensure_subscriptions_flow(conn.webhook_callback_url, connection))
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from deployments.connection import load_connection
+from deployments.connection import load_active_connection
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result
@@ -58,12 +58,12 @@ def create_invoice(
         record_failure(report, f"work report {work_report_id}", error)
         raise
     finally:
-        key = f"invoice-work-report-{work_report_id}"
+        key = f"invoice-{connection}-work-report-{work_report_id}"
         publish_report(report, key)
         if plan is not None:
             publish_invoice_lines(plan, result, key)
 
 
 def _sides(connection: str) -> Sides:
-    loaded = load_connection(connection)
+    loaded = load_active_connection(connection)
     return Sides(loaded.database_url, loaded.lexoffice_settings(), loaded.settings)

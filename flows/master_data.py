@@ -11,7 +11,8 @@ from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
-from deployments.connection import load_connection
+from deployments.connection import load_active_connection
+from flows.connection_lock import connection_lock
 from tasks.diff.plan import Plan
 from tasks.publish import publish_report
 from tasks.report import RunReport, SectionReport
@@ -38,12 +39,12 @@ def sync_master_data(
     shows the plan and writes nothing; `directions` overrides the connection's switches for
     this run only.
     """
-    conn = load_connection(connection)
+    conn = load_active_connection(connection)
     settings = conn.settings.with_overrides(directions)
     check_system_database(conn.database_url)
     sessions = system_sessions(conn.database_url)
     report = RunReport(f"Master-data sync of {connection}", dry_run=dry_run)
-    with lexoffice_client(conn.lexoffice_settings()) as client:
+    with connection_lock(connection), lexoffice_client(conn.lexoffice_settings()) as client:
         for name in entities or ENTITY_NAMES:
             report.sections += sync_entity(client, sessions, SIDES[name], settings, dry_run)
     publish_report(report, key=f"master-data-{connection}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from deployments.connection import load_connection
+from deployments.connection import load_active_connection
 from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client
@@ -20,7 +20,7 @@ def ensure_subscriptions_flow(callback_url: str, connection: str = "default") ->
     shows each event type as present, created or failed (with lexoffice's reason, e.g. the
     URL is not HTTPS or did not answer lexoffice's HEAD probe).
     """
-    conn = load_connection(connection)
+    conn = load_active_connection(connection)
     report = RunReport(f"Webhook subscriptions of {connection} for {callback_url}")
     with lexoffice_client(conn.lexoffice_settings()) as client:
         ensure_event_subscriptions(client, callback_url, report)

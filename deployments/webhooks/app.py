@@ -5,7 +5,7 @@
         202 stored (a flow run follows asynchronously)     200 duplicate or not a contact event
         401 missing or bad signature (lexoffice retries: a key mix-up loses nothing)
         413 body larger than max_body_bytes                 400 not the expected JSON
-        403 an event of another lexoffice organization
+        403 an event of an organization no connection belongs to
         503 the event could not be stored (lexoffice retries)
 
 Nothing is triggered unless the event was stored. The order of the checks is deliberate:
@@ -57,19 +57,30 @@ class ReceiverStats:
 
 
 @dataclass
-class Receiver:
-    """Everything one connection's receiver needs to decide about a callback."""
+class Destination:
+    """One connection behind the receiver: where its events are stored, whom to wake."""
 
-    public_key: rsa.RSAPublicKey
-    organization_id: uuid.UUID
+    connection: str
     store: EventStore
     notify: Callable[[], None]
-    max_body_bytes: int = 16 * 1024
-    stats: ReceiverStats = field(default_factory=ReceiverStats)
     writer: GroupWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = GroupWriter(self.store)
+
+
+@dataclass
+class Receiver:
+    """Everything the receiver needs to decide about a callback, for every connection.
+
+    lexoffice signs every organization's callbacks with the same key; the organizationId in
+    the signed body says which company (connection) an event belongs to.
+    """
+
+    public_key: rsa.RSAPublicKey
+    destinations: dict[uuid.UUID, Destination]
+    max_body_bytes: int = 16 * 1024
+    stats: ReceiverStats = field(default_factory=ReceiverStats)
 
 
 def create_receiver_app(
@@ -119,18 +130,19 @@ async def _handle(receiver: Receiver, request: Request) -> tuple[int, str]:
     event = parse_event(body)
     if event is None:
         return 400, "not a lexoffice event"
-    if event.organization_id != receiver.organization_id:
-        return 403, "foreign organization"
+    destination = receiver.destinations.get(event.organization_id)
+    if destination is None:
+        return 403, "unknown organization"
     if not event.is_contact_event:
         return 200, "ignored"
     try:
-        stored = await receiver.writer.record(event)
+        stored = await destination.writer.record(event)
     except sqlalchemy.exc.SQLAlchemyError:
-        log.exception("storing a webhook event failed")
+        log.exception("storing a webhook event of %s failed", destination.connection)
         return 503, "not stored"
     if not stored:
         return 200, "duplicate"
-    receiver.notify()
+    destination.notify()
     return 202, "stored"
 
 

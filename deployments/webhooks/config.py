@@ -28,9 +28,12 @@ def default_public_key() -> str:
 
 @dataclass(frozen=True)
 class ReceiverSettings:
-    """How one connection's receiver behaves; the defaults suit lexoffice's limits."""
+    """How the receiver behaves; the defaults suit lexoffice's limits."""
 
+    # The one connection of `build_receiver(connection=...)`.
     connection: str = "default"
+    # The connections served; empty: every active connection (the embedded default if none).
+    connections: tuple[str, ...] = ()
     public_key: str | None = None  # a PEM file path or an http(s) URL; None: default_public_key()
     # lexoffice's bodies are ~150 bytes; anything near this limit is not from lexoffice.
     max_body_bytes: int = 16 * 1024

@@ -1,4 +1,4 @@
-"""Wiring one connection's receiver: key, organization, event store, dispatcher, app.
+"""Wiring the receiver: key, and per connection organization, event store and dispatcher.
 
 Refuses to build (ReceiverSetupError) rather than run half-configured: without lexoffice's
 public key every event would have to be trusted blindly, without the organizationId a
@@ -8,7 +8,8 @@ foreign one could not be told apart, and with an outdated database no event coul
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
@@ -17,7 +18,8 @@ from connectors.fieldservice.db import current_revision, head_revision
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError
 from deployments.connection import LexsyncConnection, MissingApiKeyError, load_connection
-from deployments.webhooks.app import Receiver, button_mount, create_receiver_app
+from deployments.connection_registry import active_connection_names
+from deployments.webhooks.app import Destination, Receiver, button_mount, create_receiver_app
 from deployments.webhooks.config import ReceiverSettings
 from deployments.webhooks.dispatcher import (
     Dispatcher,
@@ -34,14 +36,27 @@ class ReceiverSetupError(RuntimeError):
     """The receiver cannot run safely with this configuration; the message says what to fix."""
 
 
+StarterFor = Callable[[str], Starter]  # a connection's name → how its batches are started
+
+
 @dataclass
 class ReceiverRuntime:
-    """A built receiver: the app to serve and the dispatcher behind it."""
+    """A built receiver: the app to serve and one dispatcher per connection behind it."""
 
     app: Starlette
     receiver: Receiver
-    dispatcher: Dispatcher
-    mode: str  # "prefect" or "in-process"
+    dispatchers: dict[str, Dispatcher]
+    mode: str  # "prefect", "in-process" or "custom"
+    skipped: dict[str, str] = field(default_factory=dict)  # connection → why not served
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The only dispatcher of a one-connection receiver."""
+        [only] = self.dispatchers.values()
+        return only
+
+    def destination(self, connection: str) -> Destination:
+        return next(d for d in self.receiver.destinations.values() if d.connection == connection)
 
 
 def prefect_api_configured() -> bool:
@@ -55,31 +70,79 @@ def build_receiver(
     connection: LexsyncConnection | None = None,
     starter: Starter | None = None,
     with_button: bool = False,
+    connections: Mapping[str, LexsyncConnection] | None = None,
+    starter_for: StarterFor | None = None,
 ) -> ReceiverRuntime:
-    """The receiver of `settings.connection`; `starter` overrides how batches are started."""
+    """The receiver for `connections` (default: `settings.connections`, else every active one).
+
+    `connection` (with `starter`) is the one-connection form, named `settings.connection`.
+    A connection that cannot be served (no organizationId, no key, an old database) is left
+    out and named in `skipped`, so one company's broken setup never silences the others';
+    with nothing left to serve the receiver refuses to build.
+    """
     try:  # first: without the key nothing else matters
         public_key = load_public_key(settings.key_source())
     except PublicKeyError as error:
         raise ReceiverSetupError(str(error)) from None
-    conn = connection or load_connection(settings.connection)
-    _require_current_schema(conn.database_url)
-    store = EventStore(system_sessions(conn.database_url))
-    mode = "custom"
-    if starter is None:
-        use_prefect = prefect_api_configured()
-        mode = "prefect" if use_prefect else "in-process"
-        starter = (
-            prefect_starter(settings.connection, settings.deployment)
-            if use_prefect
-            else in_process_starter(settings.connection)
-        )
-    dispatcher = Dispatcher(store, starter, settings)
-    receiver = Receiver(
-        public_key, organization_of(conn), store, dispatcher.notify, settings.max_body_bytes
-    )
+    if connection is not None:
+        connections = {settings.connection: connection}
+        if starter is not None:
+            starter_for = _constant(starter)
+    single = connections is not None and len(connections) == 1
+    chosen = dict(connections) if connections is not None else _load_connections(settings)
+    mode, starter_for = _starters(settings, starter_for)
+    destinations: dict[uuid.UUID, Destination] = {}
+    dispatchers: dict[str, Dispatcher] = {}
+    skipped: dict[str, str] = {}
+    for name, conn in chosen.items():
+        try:
+            organization = organization_of(conn)
+            _require_current_schema(conn.database_url)
+        except ReceiverSetupError as error:
+            if single:
+                raise
+            skipped[name] = str(error)
+            continue
+        if organization in destinations:
+            other = destinations[organization].connection
+            skipped[name] = f"organization {organization} is connection {other!r} already"
+            continue
+        store = EventStore(system_sessions(conn.database_url))
+        dispatchers[name] = Dispatcher(store, starter_for(name), settings)
+        destinations[organization] = Destination(name, store, dispatchers[name].notify)
+    if not destinations:
+        raise ReceiverSetupError(f"no connection can be served: {skipped or 'none configured'}")
+    receiver = Receiver(public_key, destinations, settings.max_body_bytes)
     extra: list[BaseRoute] | None = [button_mount()] if with_button else None
-    app = create_receiver_app(receiver, dispatcher.start, dispatcher.stop, extra)
-    return ReceiverRuntime(app, receiver, dispatcher, mode)
+    app = create_receiver_app(
+        receiver, _each(dispatchers, "start"), _each(dispatchers, "stop"), extra
+    )
+    return ReceiverRuntime(app, receiver, dispatchers, mode, skipped)
+
+
+def _load_connections(settings: ReceiverSettings) -> dict[str, LexsyncConnection]:
+    names = list(settings.connections) or active_connection_names()
+    return {name: load_connection(name) for name in names}
+
+
+def _starters(settings: ReceiverSettings, given: StarterFor | None) -> tuple[str, StarterFor]:
+    if given is not None:
+        return "custom", given
+    if prefect_api_configured():
+        return "prefect", lambda name: prefect_starter(name, settings.deployment)
+    return "in-process", in_process_starter
+
+
+def _constant(starter: Starter) -> StarterFor:
+    return lambda name: starter
+
+
+def _each(dispatchers: dict[str, Dispatcher], method: str) -> Callable[[], None]:
+    def call() -> None:
+        for dispatcher in dispatchers.values():
+            getattr(dispatcher, method)()
+
+    return call
 
 
 def organization_of(conn: LexsyncConnection) -> uuid.UUID:

@@ -97,7 +97,7 @@ def receiver(runtime: ReceiverRuntime) -> Iterator[TestClient]:
 
 
 def stored(runtime: ReceiverRuntime) -> list[dict[str, Any]]:
-    with runtime.receiver.store.sessions.begin() as session:
+    with runtime.destination("default").store.sessions.begin() as session:
         return queries.webhook_event_rows(session)
 
 

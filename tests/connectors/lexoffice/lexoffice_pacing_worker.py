@@ -1,7 +1,8 @@
 """A separate process that sends `count` paced GET /v1/profile requests (pacing test helper).
 
 Usage: python lexoffice_pacing_worker.py BASE_URL PACING_DIR COUNT START_AT
-The API key comes from the LEXOFFICE_API_KEY environment variable (never argv).
+The API key comes from the LEXOFFICE_API_KEY environment variable (never argv); with
+LEXSYNC_PACING_REDIS_URL set, the budget is shared through Redis (as on several machines).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def main(base_url: str, pacing_dir: str, count: int, start_at: float) -> None:
         api_key=SecretStr(os.environ["LEXOFFICE_API_KEY"]),
         base_url=base_url,
         pacing_dir=Path(pacing_dir),
+        pacing_redis_url=os.environ.get("LEXSYNC_PACING_REDIS_URL") or None,
         max_attempts=1,  # a 429 must fail the test, not be retried away
     )
     with LexofficeClient(settings) as client:

@@ -20,6 +20,7 @@ from connectors.lexoffice.settings import LexofficeSettings
 WORKER = Path(__file__).with_name("lexoffice_pacing_worker.py")
 REQUESTS_PER_PROCESS = 10
 ARRIVAL_JITTER = 0.1
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def max_in_any_window(times: list[float], window: float = 1.0) -> int:
@@ -27,12 +28,27 @@ def max_in_any_window(times: list[float], window: float = 1.0) -> int:
     return max(sum(1 for t in ordered if start <= t < start + window) for start in ordered)
 
 
-def run_workers(sandbox: Any, pacing_dir: Path, processes: int, start_in: float) -> None:
+def run_workers(
+    sandbox: Any, pacing_dirs: list[Path], start_in: float, redis_url: str | None = None
+) -> None:
+    """One process per pacing folder (a folder each: processes on different machines)."""
     env = os.environ | {"LEXOFFICE_API_KEY": sandbox.api_key}
+    if redis_url:
+        env["LEXSYNC_PACING_REDIS_URL"] = redis_url
     start_at = time.time() + start_in
-    args = [sandbox.base_url, str(pacing_dir), str(REQUESTS_PER_PROCESS), str(start_at)]
     workers = [
-        subprocess.Popen([sys.executable, str(WORKER), *args], env=env) for _ in range(processes)
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(WORKER),
+                sandbox.base_url,
+                str(folder),
+                str(REQUESTS_PER_PROCESS),
+                str(start_at),
+            ],
+            env=env,
+        )
+        for folder in pacing_dirs
     ]
     for worker in workers:
         assert worker.wait(timeout=60) == 0
@@ -42,7 +58,20 @@ def run_workers(sandbox: Any, pacing_dir: Path, processes: int, start_in: float)
 def test_two_processes_share_two_requests_per_second(
     real_rate_sandbox: Any, tmp_path: Path
 ) -> None:
-    run_workers(real_rate_sandbox, tmp_path, processes=2, start_in=1.5)
+    run_workers(real_rate_sandbox, [tmp_path, tmp_path], start_in=1.5)
+    assert_shared_budget_held(real_rate_sandbox)
+
+
+@pytest.mark.slow
+def test_two_machines_share_two_requests_per_second_through_redis(
+    real_rate_sandbox: Any, tmp_path: Path
+) -> None:
+    machines = [tmp_path / "machine-a", tmp_path / "machine-b"]  # no lock file in common
+    run_workers(real_rate_sandbox, machines, start_in=1.5, redis_url=REDIS_URL)
+    assert_shared_budget_held(real_rate_sandbox)
+
+
+def assert_shared_budget_held(real_rate_sandbox: Any) -> None:
     entries = real_rate_sandbox.control.get("/requests").json()
     assert {entry["status"] for entry in entries} == {200}
     times = [entry["time"] for entry in entries]

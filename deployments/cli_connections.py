@@ -1,0 +1,122 @@
+"""`lexsync connections`: the companies this installation syncs.
+
+    lexsync connections add NAME --database-url URL [--api-key-file FILE|-] [--migrate]
+    lexsync connections list
+    lexsync connections disable NAME     (left out of the nightly sync; runs refuse it)
+    lexsync connections enable NAME
+    lexsync connections remove NAME      (the block only: database and lexoffice untouched)
+
+The API key is never an argument (it would end up in the shell history and `ps`): it is read
+from a file, from standard input, or typed at a prompt. `add` checks the key against
+lexoffice first and stores nothing if lexoffice refuses it; the organizationId it learns
+routes the company's webhooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from deployments.cli_support import EXIT_OK, EXIT_USAGE, error, safe_url
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("connections", help="the companies (connections) lexsync syncs")
+    actions = parser.add_subparsers(dest="connections_action", required=True)
+    add = actions.add_parser("add", help="add a company, its key checked with lexoffice")
+    add.add_argument("name", help="lower-case letters, digits and dashes, e.g. meier-elektro")
+    add.add_argument("--database-url", required=True, help="the company's system database")
+    add.add_argument("--base-url", default=None, help="lexoffice API base URL (a sandbox)")
+    add.add_argument("--rate", type=float, default=2.0, help="lexoffice requests/s (2)")
+    add.add_argument("--api-key-file", default=None, help="read the key from FILE ('-': stdin)")
+    add.add_argument("--webhook-callback-url", default=None)
+    add.add_argument("--migrate", action="store_true", help="bring the database to the schema")
+    add.add_argument("--replace", action="store_true", help="replace a connection of this name")
+    add.set_defaults(run=run_add)
+    actions.add_parser("list", help="every connection").set_defaults(run=run_list)
+    for action, helptext in (
+        ("enable", "include the connection in syncs again"),
+        ("disable", "leave the connection out of every sync"),
+        ("remove", "delete the connection (its data stays where it is)"),
+    ):
+        sub = actions.add_parser(action, help=helptext)
+        sub.add_argument("name")
+        sub.set_defaults(run=run_change)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from connectors.lexoffice.errors import LexofficeError
+    from deployments.connection_registry import ConnectionExistsError
+    from deployments.connection_setup import ConnectionSetupError, add_connection
+
+    try:
+        api_key = _read_api_key(args.api_key_file)
+        added = add_connection(
+            args.name,
+            database_url=args.database_url,
+            api_key=api_key,
+            base_url=args.base_url,
+            rate_per_second=args.rate,
+            webhook_callback_url=args.webhook_callback_url,
+            migrate=args.migrate,
+            replace=args.replace,
+        )
+    except (ConnectionSetupError, ConnectionExistsError, LexofficeError, ValueError) as failure:
+        error(f"connection {args.name!r} not added: {failure}")
+        return EXIT_USAGE
+    print(f"connection {args.name!r} added: lexoffice organization {added.organization_id}")
+    print(f"  company: {added.company_name or '(none)'}")
+    print(f"  database: {safe_url(args.database_url)} ({added.schema_note})")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from deployments.connection_registry import environment_configures_default, list_connections
+
+    entries = list_connections()
+    if not entries:
+        print("no connections: lexsync runs the embedded default (environment variables)")
+        return EXIT_OK
+    print(f"{'name':24} {'active':6} {'lexoffice organization':38} database")
+    if environment_configures_default() and "default" not in {e.name for e in entries}:
+        print(f"{'default':24} {'yes':6} {'(from the environment)':38} $LEXSYNC_DATABASE_URL")
+    for entry in entries:
+        active = "yes" if entry.active else "no"
+        organization = entry.organization_id or "(unknown)"
+        print(f"{entry.name:24} {active:6} {organization:38} {safe_url(entry.database_url)}")
+    return EXIT_OK
+
+
+def run_change(args: argparse.Namespace) -> int:
+    from deployments.connection_registry import remove_connection, set_active
+
+    action = args.connections_action
+    try:
+        if action == "remove":
+            remove_connection(args.name)
+        else:
+            set_active(args.name, action == "enable")
+    except ValueError as failure:
+        error(f"no connection named {args.name!r} ({failure})")
+        return EXIT_USAGE
+    done = {"enable": "enabled", "disable": "disabled", "remove": "removed"}[action]
+    print(f"connection {args.name!r} {done}")
+    if action == "remove":
+        print("  its system database and its lexoffice data are untouched")
+    return EXIT_OK
+
+
+def _read_api_key(source: str | None) -> str:
+    if source == "-" or (source is None and not sys.stdin.isatty()):
+        key = sys.stdin.readline()
+    elif source is not None:
+        key = Path(source).read_text(encoding="utf-8")
+    else:
+        key = getpass.getpass("lexoffice API key: ")
+    key = key.strip()
+    if not key:
+        raise ValueError("no API key given (file, standard input or prompt)")
+    return key

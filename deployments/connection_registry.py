@@ -1,0 +1,139 @@
+"""The installation's connections: one per company, each a "lexsync-connection" block.
+
+A field-service vendor runs one lexsync for all its customer companies. Each company is a
+connection block (database URL, lexoffice key as a secret, settings, organizationId) on the
+Prefect server, so every worker on every machine sees the same list. An installation with no
+blocks has exactly one connection, "default", configured from the environment: nothing changes
+for a user with one company.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from prefect.client.orchestration import get_client
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
+
+from deployments.connection import DEFAULT_CONNECTION, LexsyncConnection
+
+BLOCK_TYPE = "lexsync-connection"
+PAGE = 200
+
+
+class ConnectionExistsError(ValueError):
+    """The name, or the lexoffice organization, already belongs to another connection."""
+
+
+@dataclass(frozen=True)
+class ConnectionEntry:
+    """What the list shows of a connection; never its key."""
+
+    name: str
+    active: bool
+    organization_id: str | None
+    database_url: str
+    lexoffice_base_url: str
+
+
+def list_connections() -> list[ConnectionEntry]:
+    """Every connection block, by name (secrets are not even fetched)."""
+    entries: list[ConnectionEntry] = []
+    with get_client(sync_client=True) as client:
+        while True:  # the server answers at most PAGE documents at a time
+            try:
+                documents = client.read_block_documents_by_type(
+                    BLOCK_TYPE, offset=len(entries), limit=PAGE, include_secrets=False
+                )
+            except PrefectHTTPStatusError as error:
+                if error.response.status_code == 404:  # the block type was never registered
+                    return []
+                raise
+            entries += [_entry(document.name or "", document.data) for document in documents]
+            if len(documents) < PAGE:
+                break
+    return sorted((e for e in entries if e.name), key=lambda e: e.name)
+
+
+def active_connection_names() -> list[str]:
+    """The connections a scheduled sync runs: the active blocks and the embedded default.
+
+    The default (environment variables) stays in when blocks are added for more companies —
+    adding a second company must not silently drop the first — unless a block named
+    "default" replaces it. With nothing configured at all it is still listed, so the run
+    fails with a clear "no API key" instead of doing nothing quietly.
+    """
+    entries = list_connections()
+    names = [entry.name for entry in entries if entry.active]
+    has_default_block = any(entry.name == DEFAULT_CONNECTION for entry in entries)
+    if not has_default_block and (environment_configures_default() or not entries):
+        names.insert(0, DEFAULT_CONNECTION)
+    return names
+
+
+def environment_configures_default() -> bool:
+    return bool(os.environ.get("LEXOFFICE_API_KEY"))
+
+
+def save_connection(name: str, connection: LexsyncConnection, replace: bool = False) -> None:
+    """Stores the block; refuses a taken name (unless `replace`) or an organization in use.
+
+    One organization in two connections would make webhook routing ambiguous and let two
+    companies' databases write into one lexoffice account.
+    """
+    entries = {entry.name: entry for entry in list_connections()}
+    if name in entries and not replace:
+        raise ConnectionExistsError(f"a connection named {name!r} exists already")
+    for other in entries.values():
+        same_org = connection.organization_id and other.organization_id == (
+            connection.organization_id
+        )
+        if same_org and other.name != name:
+            raise ConnectionExistsError(
+                f"lexoffice organization {connection.organization_id} is connection "
+                f"{other.name!r} already"
+            )
+    connection.save(name, overwrite=True)
+
+
+def set_active(name: str, active: bool) -> None:
+    """Switches a connection on or off (a disabled one is left out of scheduled syncs)."""
+    connection = LexsyncConnection.load(name)
+    assert isinstance(connection, LexsyncConnection)
+    connection.active = active
+    connection.save(name, overwrite=True)
+
+
+def remove_connection(name: str) -> None:
+    """Deletes the block only: the company's database and lexoffice data stay untouched."""
+    with get_client(sync_client=True) as client:
+        try:
+            document = client.read_block_document_by_name(name, BLOCK_TYPE, include_secrets=False)
+        except ObjectNotFound:
+            raise ValueError(f"no connection named {name!r}") from None
+        client.delete_block_document(document.id)
+
+
+def connection_for_organization(organization_id: str) -> str | None:
+    """The name of the connection of a lexoffice organization, if there is one."""
+    for entry in list_connections():
+        if entry.organization_id == organization_id:
+            return entry.name
+    return None
+
+
+def _entry(name: str, data: dict[str, object]) -> ConnectionEntry:
+    defaults = LexsyncConnection.model_fields
+    return ConnectionEntry(
+        name=name,
+        active=bool(data.get("active", True)),
+        organization_id=_text(data.get("organization_id")),
+        database_url=str(data.get("database_url") or defaults["database_url"].default),
+        lexoffice_base_url=str(
+            data.get("lexoffice_base_url") or defaults["lexoffice_base_url"].default
+        ),
+    )
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None

@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo up down test lint format clean
+.PHONY: demo up down test lint format clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -29,6 +29,28 @@ down:
 ## Lint, types, then the whole test suite (SQLite and PostgreSQL).
 test: lint
 	$(BIN)/pytest
+
+## Benchmarks: figures, not pass/fail (BENCHMARKS.md says what they mean and what was measured).
+## The diff of 100,000 × 100,000, then full syncs against the sandbox in its own process:
+## 1,000 customers + 5,000 products (first sync at 100 requests/s: at lexoffice's 2/s it would
+## take about half an hour; then nothing changed and 5 % changed at 2/s), and 10,000 customers
+## + 5,000 products at 100 requests/s. About 8 minutes; `make bench BENCH=quick` ≈2 minutes.
+BENCH ?= full
+ifeq ($(BENCH),quick)
+BENCH_DIFF_SIZE := 20000
+BENCH_SYNC_RUNS := "--customers 200 --products 500 --first-rate 50 --rate 2" \
+	"--customers 1000 --products 1000 --rate 100"
+else
+BENCH_DIFF_SIZE := 100000
+BENCH_SYNC_RUNS := "--customers 1000 --products 5000 --first-rate 100 --rate 2" \
+	"--customers 10000 --products 5000 --rate 100"
+endif
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_diff.py $(BENCH_DIFF_SIZE)
+	@for run in $(BENCH_SYNC_RUNS); do \
+		echo "== $(BIN)/python -m tests.benchmarks.bench_sync $$run"; \
+		$(BIN)/python -m tests.benchmarks.bench_sync $$run || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

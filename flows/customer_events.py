@@ -10,6 +10,7 @@ from prefect.runtime import flow_run
 
 from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
+from flows.process import freeze_imported_objects
 from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client, system_sessions
@@ -37,6 +38,7 @@ def sync_contacts(
     stored events of this run, marked processed at the end. Missed events are caught by the
     nightly full sync.
     """
+    freeze_imported_objects()
     conn = load_active_connection(connection)
     check_system_database(conn.database_url)
     sessions = system_sessions(conn.database_url)

@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 from connectors.fieldservice.models import DocumentType
 from deployments.connection import LexsyncConnection, load_active_connection
 from flows.connection_lock import connection_lock
+from flows.process import freeze_imported_objects
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
@@ -40,6 +41,7 @@ def import_documents(connection: str = "default", dry_run: bool = False) -> RunR
     import their missing contacts first → create one project per new document, report changed
     documents (never applied) and failures, move the cursors. `dry_run` writes nothing.
     """
+    freeze_imported_objects()
     conn = load_active_connection(connection)
     report = RunReport(f"Document import of {connection}", dry_run=dry_run)
     kinds = document_types(conn.settings.document_import)

@@ -8,6 +8,7 @@ from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
+from flows.process import freeze_imported_objects
 from flows.subscriptions import ensure_subscriptions_flow
 from tasks.report import RunReport
 from tasks.settings import DirectionOverrides, DocumentImport
@@ -25,6 +26,7 @@ def full_sync(
     webhook callback URL configured, the contact subscriptions are checked (and re-created if
     lexoffice dropped them): the nightly run is the safety net for missed webhooks.
     """
+    freeze_imported_objects()
     conn = load_active_connection(connection)
     report = RunReport(f"Full sync of {connection}", dry_run=dry_run)
     with connection_lock(connection):

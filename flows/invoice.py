@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from deployments.connection import load_active_connection
+from flows.process import freeze_imported_objects
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result
@@ -40,6 +41,7 @@ def create_invoice(
     4. Read it back, fail loudly if a total differs by a cent, mark the work report invoiced.
     5. Publish the report: the lines as sent, the totals, and any problem.
     """
+    freeze_imported_objects()
     sides = _sides(connection)
     run_id = str(flow_run.get_id() or "local")
     report = RunReport(f"Invoice for work report {work_report_id}")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.lexoffice.client import LexofficeClient
 from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
+from flows.process import freeze_imported_objects
 from tasks.diff.plan import Plan
 from tasks.publish import publish_report
 from tasks.report import RunReport, SectionReport
@@ -39,6 +40,7 @@ def sync_master_data(
     shows the plan and writes nothing; `directions` overrides the connection's switches for
     this run only.
     """
+    freeze_imported_objects()
     conn = load_active_connection(connection)
     settings = conn.settings.with_overrides(directions)
     check_system_database(conn.database_url)

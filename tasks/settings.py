@@ -71,6 +71,9 @@ class SyncSettings(BaseModel):
     conflict_policy: ConflictPolicy = ConflictPolicy.REPORT_ONLY
     # Deleting a product in the system never deletes the lexoffice article unless asked to.
     delete_articles_in_lexoffice: bool = False
+    # A customer, product or activity whose create lexoffice never confirmed and that a
+    # look-up does not find is created again only this long after it was sent.
+    recreate_unconfirmed_after_seconds: int = Field(default=300, ge=0)
     invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings)
 
     def directions(self, entity: str) -> Directions:

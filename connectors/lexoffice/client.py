@@ -25,7 +25,7 @@ from connectors.lexoffice.models import (
 )
 from connectors.lexoffice.models.vouchers import SalesVoucher
 from connectors.lexoffice.pacing import FileSlotStore, Pacer, SlotPlan, SlotStore
-from connectors.lexoffice.paging import iter_items
+from connectors.lexoffice.paging import Listing, iter_items
 from connectors.lexoffice.search import Params, html_encode_search, require_search_length
 from connectors.lexoffice.settings import LexofficeSettings
 from connectors.lexoffice.transport import Transport
@@ -118,7 +118,7 @@ class LexofficeClient:
         number: int | None = None,
         customer: bool | None = None,
         vendor: bool | None = None,
-    ) -> Iterator[Contact]:
+    ) -> Listing[Contact]:
         """Every contact matching all given filters (lexoffice orders them by name)."""
         params: dict[str, str | int | bool | None] = {
             "email": _contact_search("email", email),
@@ -151,7 +151,7 @@ class LexofficeClient:
         article_number: str | None = None,
         gtin: str | None = None,
         article_type: str | None = None,
-    ) -> Iterator[Article]:
+    ) -> Listing[Article]:
         """Every article matching all given filters; `article_type` is PRODUCT or SERVICE."""
         params = {"articleNumber": article_number, "gtin": gtin, "type": article_type}
         return self._iter("/v1/articles", Article, params)
@@ -230,7 +230,7 @@ class LexofficeClient:
         response = self._transport.request(method, path, params=params, body=body)
         return ActionResult.model_validate_json(response.content)
 
-    def _iter(self, path: str, model: type[ModelT], params: Params) -> Iterator[ModelT]:
+    def _iter(self, path: str, model: type[ModelT], params: Params) -> Listing[ModelT]:
         def fetch(number: int) -> Page[ModelT]:
             page_params = {**params, "page": number, "size": PAGE_SIZE}
             return self._get(path, Page[model], page_params)  # type: ignore[valid-type]

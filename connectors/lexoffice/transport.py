@@ -30,6 +30,7 @@ from connectors.lexoffice.errors import (
 from connectors.lexoffice.pacing import Pacer
 from connectors.lexoffice.search import Params, query_string
 from connectors.lexoffice.settings import LexofficeSettings
+from connectors.lexoffice.stats import REQUEST_STATS, RequestStats
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,13 @@ class Transport:
         http: httpx.Client,
         pacer: Pacer,
         sleep: Callable[[float], None] = time.sleep,
+        stats: RequestStats = REQUEST_STATS,
     ) -> None:
         self.settings = settings
         self.http = http
         self.pacer = pacer
         self._sleep = sleep
+        self.stats = stats
 
     def request(
         self, method: str, path: str, *, params: Params | None = None, body: Any = None
@@ -95,15 +98,27 @@ class Transport:
     def _attempt(
         self, request: httpx.Request, path: str, body: Any, maybe_performed: bool
     ) -> _Attempt:
+        paced = time.perf_counter()
         self.pacer.wait_turn()
+        self.stats.record_pacing(time.perf_counter() - paced)
         try:
-            response = self.http.send(request)
+            response = self._send(request)
         except NOT_SENT_ERRORS as exc:
             return self._network_failure(request, path, exc, performed=False, body=body)
         except httpx.TransportError as exc:
             return self._network_failure(request, path, exc, performed=True, body=body)
         logger.debug("lexoffice %s %s → %s", request.method, path, response.status_code)
         return self._classify(request.method, path, response, body, maybe_performed)
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """One round trip, counted in `stats` (the benchmark separates it from local work)."""
+        started, status = time.perf_counter(), None
+        try:
+            response = self.http.send(request)
+            status = response.status_code
+            return response
+        finally:
+            self.stats.record_attempt(time.perf_counter() - started, status)
 
     def _classify(
         self, method: str, path: str, response: httpx.Response, body: Any, maybe_performed: bool
@@ -154,7 +169,9 @@ class Transport:
         ceiling = self.settings.backoff_base_seconds * 2 ** (attempt - 1)
         delay = min(self.settings.backoff_cap_seconds, ceiling) * random.uniform(0.5, 1.0)
         logger.info("lexoffice %s %s: retry %d in %.2fs", method, path, attempt, delay)
+        started = time.perf_counter()
         self._sleep(delay)
+        self.stats.record_backoff(time.perf_counter() - started)
 
     def _redact(self, text: str) -> str:
         secret = self.settings.api_key.get_secret_value()

@@ -26,3 +26,6 @@ class DiffSettings:
     import_enabled: bool = True  # lexoffice → system
     export_enabled: bool = True  # system → lexoffice
     conflict_policy: ConflictPolicy = ConflictPolicy.REPORT_ONLY
+    # Load, not diff: how long after an unconfirmed create lexoffice must have shown the
+    # record before it may be sent again (`tasks.sync.pending`).
+    recreate_unconfirmed_after_seconds: int = 300

@@ -37,8 +37,10 @@ def contact_to_customer(contact: Mapping[str, Any]) -> RemoteRecord[CanonicalCus
     roles = contact.get("roles") or {}
     if "customer" not in roles:
         return NotSynced(contact.get("id"), "contact has no customer role")
-    if not contact.get("person") and not contact.get("company"):
-        return NotSynced(contact.get("id"), "contact is neither a person nor a company")
+    if "person" not in contact and "company" not in contact:
+        # A customer all the same (the web app allows it): reported, not silently dropped.
+        reason = "contact is neither a person nor a company"
+        return NotSynced(contact.get("id"), reason, field="company")
     blockers = contact_write_blockers(contact)
     number = (roles.get("customer") or {}).get("number")
     customer = CanonicalCustomer(

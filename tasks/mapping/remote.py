@@ -26,6 +26,9 @@ class NotSynced:
 
     lexoffice_id: str | None
     reason: str
+    # Set when the record is of the synced kind but unusable (a customer without a name):
+    # then it is a problem to report, not a record to pass over in silence.
+    field: str | None = None
 
 
 class NotWritableError(ValueError):

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tasks.mapping.countries import ISO_3166_ALPHA_2
 from tasks.mapping.records import EntitySpec
 
 VALID_TAX_RATES = frozenset({Decimal(0), Decimal(7), Decimal(19)})  # lexoffice, since 03/2024
 GTIN_LENGTHS = frozenset({8, 12, 13, 14})
 # Deliberately loose: one @, no blanks, a dot in the domain. lexoffice has the last word.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_COUNTRY = re.compile(r"[A-Z]{2}")
+# C0 controls (but tab, line feed, carriage return), lone surrogates and U+FFFE/U+FFFF: JSON
+# carries them, but XML 1.0 cannot, so XRechnung and lexoffice's documents would break on them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SALUTATION_MAX_LENGTH = 25
 _CUSTOMER_NAME_FIELDS = frozenset({"kind", "salutation", "first_name", "last_name", "company_name"})
 
@@ -43,11 +46,24 @@ def validate(
     spec: EntitySpec, values: Mapping[str, Any], sent: Collection[str]
 ) -> list[FieldProblem]:
     """Problems with `values` (a full canonical record) in the fields about to be `sent`."""
-    problems = _common_problems(values, sent)
+    problems = _text_problems(spec, values, sent) + _common_problems(values, sent)
     if spec.entity == "customer":
         problems += _customer_problems(values, sent)
     else:
         problems += _article_problems(spec, values, sent)
+    return problems
+
+
+def _text_problems(
+    spec: EntitySpec, values: Mapping[str, Any], sent: Collection[str]
+) -> list[FieldProblem]:
+    problems = []
+    for name in sent:
+        value = values.get(name)
+        is_text = spec.kinds.get(name) in ("text", "email")
+        if is_text and isinstance(value, str) and (found := _UNPRINTABLE.search(value)):
+            why = f"contains the control character U+{ord(found.group()):04X}"
+            problems.append(FieldProblem(name, f"{why}, which lexoffice cannot print"))
     return problems
 
 
@@ -78,7 +94,7 @@ def _customer_format_problems(
     problems = []
     for name in ("billing_country", "shipping_country"):
         code = values.get(name)
-        if name in sent and code is not None and not _COUNTRY.fullmatch(code):
+        if name in sent and code is not None and code not in ISO_3166_ALPHA_2:
             problems.append(FieldProblem(name, f"not an ISO 3166 alpha-2 country code: {code!r}"))
     salutation = values.get("salutation")
     if "salutation" in sent and salutation and len(salutation) > SALUTATION_MAX_LENGTH:

@@ -55,7 +55,7 @@ class EntitySide:
 
     def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
         """How a person recognises the record in a report, e.g. "customer 12 (Müller GmbH)"."""
-        name = _display_name(self.spec.entity, values)
+        name = _printable(_display_name(self.spec.entity, values))
         ref = f" {local_id}" if local_id is not None else ""
         return f"{self.spec.entity}{ref} ({name})" if name else f"{self.spec.entity}{ref}"
 
@@ -79,6 +79,15 @@ def _display_name(entity: str, values: Mapping[str, Any]) -> str | None:
         return values.get("company_name")
     names = [values.get("first_name"), values.get("last_name")]
     return " ".join(n for n in names if n) or None
+
+
+def _printable(name: str | None, limit: int = 80) -> str | None:
+    """A name fit for a report and the open-issues table: control characters escaped (a NUL
+    cannot even be stored in PostgreSQL text), very long names shortened."""
+    if name is None:
+        return None
+    shown = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in name)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _put_contact(client: LexofficeClient, lexoffice_id: str, body: RawRecord) -> ActionResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.paging import Listing
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.sync.entities import EntitySide, raw
@@ -32,14 +33,25 @@ class SystemSide:
     held_back: int
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A lexoffice record lexsync could not read: reported, and left alone on both sides."""
+
+    lexoffice_id: str | None
+    field: str | None
+    reason: str
+
+
 @dataclass
 class LexofficeSide:
     """lexoffice's records of one entity; `raw` keeps each record as lexoffice sent it, so a
-    write can start from it (a Series, which Prefect does not walk record by record)."""
+    write can start from it (a Series, which Prefect does not walk record by record).
+    `unreadable` are the records whose JSON or values lexsync cannot read."""
 
     remote: pd.DataFrame
     raw: pd.Series
     not_synced: int
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 def read_system_side(session: Session, side: EntitySide) -> SystemSide:
@@ -61,19 +73,59 @@ def read_lexoffice_side(client: LexofficeClient, side: EntitySide) -> LexofficeS
     """Every lexoffice record of the entity: one paged listing at 250 per page."""
     records: list[RemoteRecord[Any]] = []
     raws: dict[str, dict[str, Any]] = {}
+    unreadable: list[Unreadable] = []
     not_synced = 0
-    for model in side.list_remote(client):
-        record = side.read_remote(raw_record := raw(model))
+    listing = side.list_remote(client)
+    for model in listing:
+        raw_record = raw(model)
+        if not isinstance(raw_record.get("id"), str):
+            unreadable.append(_unreadable(raw_record, "id", "the record has no id"))
+            continue
+        try:
+            record = side.read_remote(raw_record)
+        except (ValueError, TypeError, KeyError, ArithmeticError) as error:
+            # One odd record must not stop the listing: it is reported and left alone.
+            field_name = getattr(error, "field", None)
+            unreadable.append(_unreadable(raw_record, field_name, str(error)))
+            continue
+        if isinstance(record, NotSynced) and record.field is not None:
+            unreadable.append(_unreadable(raw_record, record.field, record.reason))
+            continue
         if isinstance(record, NotSynced):
             not_synced += 1
             continue
         records.append(record)
         raws[record.lexoffice_id] = raw_record
+    if isinstance(listing, Listing):
+        unreadable += [
+            _unreadable(item.raw or {"id": item.id}, item.field, item.reason)
+            for item in listing.rejected
+        ]
     return LexofficeSide(
         remote=remote_frame(side.spec, records),
         raw=pd.Series(raws, dtype=object),
         not_synced=not_synced,
+        unreadable=unreadable,
     )
+
+
+def _unreadable(record: dict[str, Any], field_name: str | None, reason: str) -> Unreadable:
+    record_id = record.get("id")
+    name = _name_of(record)
+    where = f" ({name!r})" if name else ""
+    message = f"lexoffice sent a record lexsync cannot read{where}: {reason}"
+    return Unreadable(record_id if isinstance(record_id, str) else None, field_name, message)
+
+
+def _name_of(record: dict[str, Any]) -> str | None:
+    """The record's name as far as it can be read, so a person finds it in lexoffice."""
+    company, person = record.get("company"), record.get("person")
+    candidates = [
+        record.get("title"),
+        company.get("name") if isinstance(company, dict) else None,
+        person.get("lastName") if isinstance(person, dict) else None,
+    ]
+    return next((str(c) for c in candidates if isinstance(c, str) and c.strip()), None)
 
 
 def link_for_diff(link: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from tasks.sync.extract import LexofficeSide, SystemSide
 from tasks.sync.journal import record_open_issues
 from tasks.sync.load_lexoffice import LexofficeLoader
 from tasks.sync.load_system import SystemLoader
+from tasks.sync.pending import settle_pending_creates
 from tasks.sync.plan import (
     EXPORT_DIRECTION,
     IMPORT_DIRECTION,
@@ -47,11 +48,10 @@ def apply_entity_plan(
     `delete_in_lexoffice`: delete the lexoffice records of linked records deleted in the
     system (only ever for articles, and only when the connection's setting says so).
     """
-    sections = _described(side, plan, system, lexoffice)
+    sections = new_sections(side)
     importing, exporting = sections
     versions = dict(zip(lexoffice.remote["lexoffice_id"], lexoffice.remote["version"], strict=True))
     into_system = SystemLoader(sessions, side, run_id, importing, versions)
-    into_system.link_and_refresh(plan)
 
     def apply_redecided(again: Plan) -> None:
         into_system.link_and_refresh(again)
@@ -61,6 +61,10 @@ def apply_entity_plan(
     into_lexoffice = LexofficeLoader(
         client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided
     )
+    # Earlier creates with an unknown outcome first: found ones are linked, not created twice.
+    plan = settle_pending_creates(into_lexoffice, plan, settings.recreate_unconfirmed_after_seconds)
+    _describe(sections, side, plan, system, lexoffice)
+    into_system.link_and_refresh(plan)
     into_lexoffice.apply(plan)
     if delete_in_lexoffice:
         into_lexoffice.delete_vanished(plan)
@@ -80,7 +84,8 @@ def describe_entity_plan(
     side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
 ) -> Sections:
     """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
-    importing, exporting = _described(side, plan, system, lexoffice)
+    importing, exporting = sections = new_sections(side)
+    _describe(sections, side, plan, system, lexoffice)
     importing.count("created", len(plan.system_creates))
     importing.count("updated", len(plan.system_updates))
     exporting.count("created", len(plan.lexoffice_creates))
@@ -89,13 +94,11 @@ def describe_entity_plan(
     return importing, exporting
 
 
-def _described(
-    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
-) -> Sections:
-    sections = new_sections(side)
+def _describe(
+    sections: Sections, side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+) -> None:
     report_plan_problems(plan, side, sections, make_labeler(side, system, lexoffice))
     count_plan(plan, sections, system.held_back)
-    return sections
 
 
 @task(cache_policy=NO_CACHE)

@@ -5,8 +5,10 @@ Rules a craftsman business can trust:
   manages (`EntitySide.write_body`);
 - a stale version (409) is re-read and the record decided again (`Redecide`), never
   overwritten blindly, at most `MAX_CONFLICT_RETRIES` times;
-- a create whose answer was lost (`OutcomeUnknownError`) is looked up before anything is sent
-  again (`find_created`);
+- a create is marked as pending (committed) before it is sent; a create whose answer was lost
+  (`OutcomeUnknownError`) is looked up before anything is sent again (`find_created`), and a
+  marker left by a lost answer or a killed worker is settled by the next run before it
+  creates anything (`tasks.sync.pending`);
 - every success is written to the system database at once (link, version, base, journal), so
   a crash between two writes loses nothing and the next run does not repeat it.
 """
@@ -34,6 +36,7 @@ from tasks.diff.plan import LexofficeCreate, LexofficeUpdate, MissingLink, Plan
 from tasks.mapping.remote import NotWritableError
 from tasks.progress import Progress
 from tasks.report import Problem, SectionReport
+from tasks.sync import pending
 from tasks.sync.entities import EntitySide, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
@@ -113,23 +116,41 @@ class LexofficeLoader:
 
     def _create(self, create: LexofficeCreate) -> None:
         body = self.side.write_body(None, create.values)
+        pending.mark(self.sessions, self.side, create, self.run_id)
         try:
             result = self.side.create_remote(self.client, body)
         except OutcomeUnknownError:
-            found = find_created(self.client, self.sessions, self.side, create.values)
-            if found is None:
-                raise LexofficeError(
-                    "POST",
-                    "(create)",
-                    None,
-                    "lexoffice did not confirm the create and the "
-                    "record is not there; it will be created by the next run",
-                ) from None
-            result = found
-        base = dict(create.base)
+            result = self._look_up_lost_create(create)
+        except (LexofficeError, ValueError):
+            # Refused, or never reached lexoffice: nothing was created.
+            pending.drop(self.sessions, self.side, create.local_id)
+            raise
+        self.confirm_create(create.local_id, result, create.base, create.values)
+
+    def _look_up_lost_create(self, create: LexofficeCreate) -> ActionResult:
+        found = find_created(self.client, self.sessions, self.side, create.values)
+        if found is None:
+            raise LexofficeError(
+                "POST",
+                "(create)",
+                None,
+                "lexoffice did not confirm the create and the record is not there (yet); "
+                "the next run looks for it again before it creates anything",
+            )
+        return found
+
+    def confirm_create(
+        self,
+        local_id: int,
+        result: ActionResult,
+        base: dict[str, Any],
+        sent: dict[str, Any],
+    ) -> None:
+        """The record exists in lexoffice: link it, journal the create, drop its marker."""
+        base = dict(base)
         if self.side.entity == SyncEntity.CUSTOMER:
-            base, result = self._learn_customer_number(create.local_id, result, base)
-        self._persist(SyncAction.CREATE, create.local_id, result, base, None, create.values)
+            base, result = self._learn_customer_number(local_id, result, base)
+        self._persist(SyncAction.CREATE, local_id, result, base, None, sent)
         self.section.count("created")
 
     def _learn_customer_number(
@@ -183,6 +204,7 @@ class LexofficeLoader:
     ) -> None:
         with self.sessions.begin() as session:
             store_link(session, self.side.entity, local_id, result.id, result.version, base)
+            queries.drop_pending_create(session, self.side.entity, local_id)
             journal(
                 session,
                 self.run_id,

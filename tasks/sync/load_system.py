@@ -55,7 +55,8 @@ class SystemLoader:
     def create_and_update(self, plan: Plan) -> None:
         """Records new from lexoffice, then fields changed in lexoffice."""
         for create in plan.system_creates:
-            label = self.side.label(create.values)
+            # The lexoffice id too: a record without a usable name is found by it.
+            label = f"{self.side.label(create.values)} in lexoffice ({create.lexoffice_id})"
             self._each(self._create, create, label)
         for update in plan.system_updates:
             self._each(self._update, update, f"{self.side.spec.entity} {update.local_id}")
@@ -68,7 +69,8 @@ class SystemLoader:
         try:
             with self.sessions.begin() as session:
                 apply(session, item)
-        except (InvalidRecordError, sqlalchemy.exc.IntegrityError, ValueError) as error:
+        # StatementError covers IntegrityError, DataError and a ValueError of a column type.
+        except (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError) as error:
             field = getattr(error, "field", None)
             self.section.add_problem(Problem("error", label, _reason(error), field=field))
 
@@ -138,6 +140,6 @@ class SystemLoader:
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, sqlalchemy.exc.IntegrityError):
+    if isinstance(error, sqlalchemy.exc.StatementError):
         return f"the system database refused it: {error.orig}"
     return str(error)

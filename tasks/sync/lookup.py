@@ -31,6 +31,17 @@ def find_created(
     sent: Mapping[str, Any],
 ) -> ActionResult | None:
     """The unlinked lexoffice record equal to `sent` in every exported field, if exactly one."""
+    found = created_candidates(client, sessions, side, sent)
+    return found[0] if len(found) == 1 else None
+
+
+def created_candidates(
+    client: LexofficeClient,
+    sessions: sessionmaker[Session],
+    side: EntitySide,
+    sent: Mapping[str, Any],
+) -> list[ActionResult]:
+    """Every unlinked lexoffice record equal to `sent` in every exported field."""
     wanted = _exported(side, sent)
     matches = [
         record
@@ -38,10 +49,11 @@ def find_created(
         if not isinstance(record := side.read_remote(raw(model)), NotSynced)
         and _exported(side, record.record.values()) == wanted
     ]
-    unlinked = [record for record in matches if not _is_linked(sessions, side, record.lexoffice_id)]
-    if len(unlinked) != 1:
-        return None
-    return ActionResult(id=unlinked[0].lexoffice_id, version=unlinked[0].version)
+    return [
+        ActionResult(id=record.lexoffice_id, version=record.version)
+        for record in matches
+        if not _is_linked(sessions, side, record.lexoffice_id)
+    ]
 
 
 def _exported(side: EntitySide, values: Mapping[str, Any]) -> dict[str, Any]:

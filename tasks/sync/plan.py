@@ -14,12 +14,14 @@ from connectors.fieldservice.models import LinkStatus
 from tasks.diff.engine import diff_records
 from tasks.diff.plan import Conflict, Plan, PlanError, Resolution, Skip
 from tasks.diff.settings import DiffSettings
+from tasks.mapping.normalize import is_missing
 from tasks.mapping.remote import NotSynced
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.report import Problem, SectionReport
 from tasks.settings import SyncSettings
 from tasks.sync.entities import EntitySide, system_row
 from tasks.sync.extract import LexofficeSide, SystemSide, link_for_diff
+from tasks.sync.storable import hold_back_unstorable
 from tasks.sync.system_records import to_canonical_row
 
 IMPORT_DIRECTION = "lexoffice → system"
@@ -34,6 +36,7 @@ def diff_settings_for(settings: SyncSettings, side: EntitySide) -> DiffSettings:
         import_enabled=directions.import_enabled,
         export_enabled=directions.export_enabled,
         conflict_policy=settings.conflict_policy,
+        recreate_unconfirmed_after_seconds=settings.recreate_unconfirmed_after_seconds,
     )
 
 
@@ -41,8 +44,34 @@ def diff_settings_for(settings: SyncSettings, side: EntitySide) -> DiffSettings:
 def plan_changes(
     side: EntitySide, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
 ) -> Plan:
-    """Three-way diff of the entity against the values as last synced."""
-    return diff_records(side.spec, system.local, lexoffice.remote, system.links, settings)
+    """Three-way diff of the entity against the values as last synced.
+
+    A system record linked to a lexoffice record that could not be read sits this run out:
+    otherwise the diff would take the lexoffice record for deleted (and mark the link) or,
+    without its link, export the system record a second time.
+    """
+    local, links = _without_unreadable(system, lexoffice)
+    plan = diff_records(side.spec, local, lexoffice.remote, links, settings)
+    hold_back_unstorable(plan, side)
+    plan.errors += [
+        PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
+    ]
+    return plan
+
+
+def _without_unreadable(
+    system: SystemSide, lexoffice: LexofficeSide
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The system's records and links, less those linked to an unreadable lexoffice record."""
+    unreadable_ids = {u.lexoffice_id for u in lexoffice.unreadable if u.lexoffice_id}
+    if not unreadable_ids:
+        return system.local, system.links
+    held = system.links["lexoffice_id"].isin(unreadable_ids)
+    held_local = system.local["local_id"].isin(system.links.loc[held, "local_id"])
+    return (
+        system.local.loc[~held_local].reset_index(drop=True),
+        system.links.loc[~held].reset_index(drop=True),
+    )
 
 
 def make_labeler(side: EntitySide, system: SystemSide, lexoffice: LexofficeSide) -> Labeler:
@@ -53,7 +82,10 @@ def make_labeler(side: EntitySide, system: SystemSide, lexoffice: LexofficeSide)
         if key not in indexes:
             indexes[key] = frame.drop_duplicates(key).set_index(key)
         index = indexes[key]
-        return index.loc[value].to_dict() if value in index.index else {}
+        if value not in index.index:
+            return {}
+        # A row taken out of a frame turns missing text into NaN; a label wants None.
+        return {k: None if is_missing(v) else v for k, v in index.loc[value].to_dict().items()}
 
     def label(local_id: Any, lexoffice_id: Any) -> str:
         if local_id is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -99,6 +100,11 @@ def _fetch_contacts(
             section.add_problem(
                 Problem("skip", f"contact {lexoffice_id}", "not in lexoffice (any more)")
             )
+            continue
+        except ValidationError as error:  # edited into a shape the API documents nowhere
+            where = ".".join(str(part) for part in error.errors()[0]["loc"])
+            message = f"lexoffice sent a record lexsync cannot read: {error.errors()[0]['msg']}"
+            section.add_problem(Problem("error", f"contact {lexoffice_id}", message, where))
             continue
         record = SIDE.read_remote(contact)
         if isinstance(record, NotSynced):

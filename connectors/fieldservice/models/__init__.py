@@ -18,6 +18,7 @@ from connectors.fieldservice.models.document_import import (
     DocumentType,
 )
 from connectors.fieldservice.models.invoice_attempt import InvoiceAttempt, InvoiceAttemptStatus
+from connectors.fieldservice.models.pending_create import PendingCreate
 from connectors.fieldservice.models.project import Project, ProjectOrigin
 from connectors.fieldservice.models.sync import (
     IssueKind,
@@ -63,6 +64,7 @@ __all__ = [
     "Machine",
     "MachineUse",
     "MaterialUse",
+    "PendingCreate",
     "Product",
     "Project",
     "ProjectOrigin",

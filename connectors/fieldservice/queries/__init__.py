@@ -46,6 +46,11 @@ from connectors.fieldservice.queries.invoicing import (
     get_invoice_attempt,
     set_invoice_attempt_status,
 )
+from connectors.fieldservice.queries.pending_creates import (
+    drop_pending_create,
+    mark_pending_create,
+    pending_creates,
+)
 from connectors.fieldservice.queries.sync import (
     append_issues,
     append_journal,
@@ -88,6 +93,7 @@ __all__ = [
     "count_claimable_webhook_events",
     "customer_rows",
     "document_import_rows",
+    "drop_pending_create",
     "find_customer_by_address",
     "get_activity_by_name",
     "get_cursors",
@@ -115,8 +121,10 @@ __all__ = [
     "list_vehicles",
     "list_work_reports",
     "mark_changes_reported",
+    "mark_pending_create",
     "mark_webhook_batch_processed",
     "mark_work_report_invoiced",
+    "pending_creates",
     "product_rows",
     "project_rows",
     "recent_runs",

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import (
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from connectors.lexoffice.models.base import LexDateTime, LexofficeModel
 
@@ -26,10 +33,24 @@ class SortOrder(LexofficeModel):
     direction: str | None = None
 
 
+class RejectedItem(LexofficeModel):
+    """A listed record whose JSON does not fit the model (e.g. edited in the web app into a
+    shape the API documents nowhere). It is set aside so one record cannot stop a listing."""
+
+    id: str | None = None
+    field: str  # the first offending field, dotted as lexoffice names it: "company.name"
+    reason: str
+    raw: dict[str, Any] | None = None  # the record as sent, for a person to look at
+
+
 class Page(LexofficeModel, Generic[ItemT]):
-    """One page of a paged list (`content` plus the paging facts)."""
+    """One page of a paged list (`content` plus the paging facts).
+
+    Items that do not fit the item model are moved to `rejected` instead of failing the page.
+    """
 
     content: list[ItemT] = Field(default_factory=list)
+    rejected: list[RejectedItem] = Field(default_factory=list, exclude=True)
     first: bool | None = None
     last: bool | None = None
     total_pages: int | None = None
@@ -39,3 +60,48 @@ class Page(LexofficeModel, Generic[ItemT]):
     size: int | None = None
     number: int | None = None
     sort: list[SortOrder] | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _set_aside_unreadable_items(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as error:
+            by_item = _errors_by_item(error, data)
+            if by_item is None:
+                raise  # the page itself is malformed, not one of its records
+            content = data["content"]
+            kept = [item for index, item in enumerate(content) if index not in by_item]
+            page = handler({**data, "content": kept})
+            page.rejected = [_rejected(content[i], errors) for i, errors in by_item.items()]
+            return page
+
+
+def _errors_by_item(error: ValidationError, data: Any) -> dict[int, list[ErrorDetails]] | None:
+    """The errors grouped by item index, or None if any error lies outside `content[i]`."""
+    if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+        return None
+    by_item: dict[int, list[ErrorDetails]] = {}
+    for detail in error.errors():
+        loc = detail["loc"]
+        if len(loc) < 2 or loc[0] != "content" or not isinstance(loc[1], int):
+            return None
+        by_item.setdefault(loc[1], []).append(detail)
+    return by_item
+
+
+def _rejected(item: Any, errors: list[ErrorDetails]) -> RejectedItem:
+    first = errors[0]
+    path = ".".join(str(part) for part in first["loc"][2:]) or "(record)"
+    got = repr(first.get("input"))[:80]
+    reasons = [f"{first['msg']} (got {got})"]
+    if len(errors) > 1:
+        reasons.append(f"and {len(errors) - 1} more problem(s)")
+    record = item if isinstance(item, dict) else None
+    record_id = record.get("id") if record is not None else None
+    return RejectedItem(
+        id=record_id if isinstance(record_id, str) else None,
+        field=path,
+        reason=" ".join(reasons),
+        raw=record,
+    )

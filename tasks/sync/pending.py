@@ -1,0 +1,126 @@
+"""Creates in flight: the marker committed before a lexoffice create, settled by a later run.
+
+lexoffice has no idempotency keys, and a contact or article has no field lexsync could fill
+with a reference of its own without changing what the user sees. So before a customer,
+product or activity is POSTed, `mark` commits what is sent (`PendingCreate`). The marker is
+deleted in the transaction that stores the link, or as soon as lexoffice answered that it did
+not perform the call. A marker still there at the start of a run means the outcome was never
+learned: an answer lost and the record not found by the immediate look-up, or a worker
+killed between the POST and saving the link. `settle_pending_creates` looks each one up in
+lexoffice by what was sent (`created_candidates`), before the plan is applied:
+
+- exactly one unlinked lexoffice record equals what was sent → it is linked, as if the
+  create had been confirmed; the plan neither creates it again nor imports it as new;
+- several → reported by name and held, never created again, and none of them imported as a
+  new record: a person deletes the duplicates in lexoffice, the next run links the one left;
+- none → held and reported until `recreate_unconfirmed_after_seconds` (the connection's
+  setting, default 300 s) have passed since the send; then lexoffice has had ample time to
+  show the record, the marker is dropped and the plan's create goes ahead. The same rule as
+  the invoices' `resend_after_seconds`. A record a user edited in lexoffice before it was
+  found no longer equals what was sent; the diff's first-time matching (customer number,
+  e-mail, article number, EAN, name) still links it if one of those is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.column_types import utc_now
+from connectors.fieldservice.models import PendingCreate
+from tasks.diff.plan import LexofficeCreate, Plan
+from tasks.report import Problem
+from tasks.sync.entities import EntitySide
+from tasks.sync.lookup import created_candidates
+
+if TYPE_CHECKING:
+    from tasks.sync.load_lexoffice import LexofficeLoader
+
+
+def mark(
+    sessions: sessionmaker[Session], side: EntitySide, create: LexofficeCreate, run_id: str
+) -> None:
+    """Commit that `create` is about to be sent (before the POST leaves)."""
+    with sessions.begin() as session:
+        queries.mark_pending_create(
+            session,
+            side.entity,
+            create.local_id,
+            sent_values=create.values,
+            base=create.base,
+            record_label=side.label(create.values, create.local_id),
+            run_id=run_id,
+            sent_at=utc_now(),
+        )
+
+
+def drop(sessions: sessionmaker[Session], side: EntitySide, local_id: int) -> None:
+    """lexoffice surely did not perform the create: nothing to look for later."""
+    with sessions.begin() as session:
+        queries.drop_pending_create(session, side.entity, local_id)
+
+
+def settle_pending_creates(loader: LexofficeLoader, plan: Plan, wait_seconds: int) -> Plan:
+    """Link or hold every earlier create whose outcome is unknown; returns the plan to apply."""
+    with loader.sessions.begin() as session:
+        markers = queries.pending_creates(session, loader.side.entity)
+        session.expunge_all()
+    for marker in markers:
+        plan = _settle(loader, plan, marker, wait_seconds)
+    return plan
+
+
+def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: int) -> Plan:
+    if _already_settled(loader, plan, marker.local_id):
+        drop(loader.sessions, loader.side, marker.local_id)
+        return plan
+    found = created_candidates(loader.client, loader.sessions, loader.side, marker.sent_values)
+    if len(found) == 1:
+        loader.confirm_create(marker.local_id, found[0], marker.base, marker.sent_values)
+        return _without(plan, marker.local_id, {found[0].id})
+    if len(found) > 1:
+        ids = ", ".join(result.id for result in found)
+        _hold(
+            loader,
+            marker,
+            f"several lexoffice records equal what was sent ({ids}): delete "
+            "the duplicates in lexoffice, the next run links the one left",
+        )
+        return _without(plan, marker.local_id, {result.id for result in found})
+    due = marker.sent_at + dt.timedelta(seconds=wait)
+    if utc_now() >= due:
+        drop(loader.sessions, loader.side, marker.local_id)
+        return plan
+    _hold(
+        loader,
+        marker,
+        f"not found in lexoffice yet; created again from {due:%Y-%m-%d %H:%M} "
+        "UTC if it still is not there",
+    )
+    return _without(plan, marker.local_id, set())
+
+
+def _already_settled(loader: LexofficeLoader, plan: Plan, local_id: int) -> bool:
+    """Linked meanwhile (e.g. by first-time matching), or linked by this plan."""
+    if any(link.local_id == local_id for link in plan.new_links):
+        return True
+    with loader.sessions.begin() as session:
+        return queries.get_link(session, loader.side.entity, local_id) is not None
+
+
+def _hold(loader: LexofficeLoader, marker: PendingCreate, why: str) -> None:
+    sent = f"{marker.sent_at:%Y-%m-%d %H:%M:%S} UTC"
+    message = f"lexoffice never confirmed the create sent {sent}; {why}"
+    loader.section.add_problem(Problem("error", marker.record_label, message))
+
+
+def _without(plan: Plan, local_id: Any, lexoffice_ids: set[str]) -> Plan:
+    """The plan minus everything about a settled or held record and its lexoffice twins."""
+    plan.lexoffice_creates = [c for c in plan.lexoffice_creates if c.local_id != local_id]
+    plan.system_creates = [c for c in plan.system_creates if c.lexoffice_id not in lexoffice_ids]
+    plan.new_links = [link for link in plan.new_links if link.lexoffice_id not in lexoffice_ids]
+    plan.skips = [skip for skip in plan.skips if skip.lexoffice_id not in lexoffice_ids]
+    return plan

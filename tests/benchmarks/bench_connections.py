@@ -71,6 +71,14 @@ class Round:
     peak_per_second: int
     mean_busy_rate: float
     median_run_seconds: float
+    cpu_seconds: float  # the whole machine's busy CPU time during the round
+
+
+def busy_cpu_seconds() -> float:
+    """Seconds of CPU the machine has been busy (all cores, /proc/stat), for per-run costs."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -147,16 +155,17 @@ def run_round(
     command = [PREFECT, "worker", "start", "--pool", "lexsync", "--limit", str(args.limit)]
     handles = [start(command, env, workdir / f"worker-{index}-{n}.log") for n in range(workers)]
     try:
-        began = datetime.now(UTC)
+        began, cpu_before = datetime.now(UTC), busy_cpu_seconds()
         with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
             run_deployment("sync-all-connections/sync-all-connections", timeout=0)
             runs = wait_for_runs(began, len(companies))
+        cpu = busy_cpu_seconds() - cpu_before
     finally:
         for handle in handles:
             stop(handle)
     with sandbox.control as control:
         log = control.get("/requests").json()
-    result = summarize(workers, began, runs, log)
+    result = summarize(workers, began, runs, log, cpu)
     print(f"round {index}: {workers} worker(s): {result.wall_seconds:.0f} s", flush=True)
     return result
 
@@ -178,7 +187,9 @@ def wait_for_runs(began: datetime, count: int) -> list[FlowRun]:
         time.sleep(2)
 
 
-def summarize(workers: int, began: datetime, runs: list[FlowRun], log: list[Any]) -> Round:
+def summarize(
+    workers: int, began: datetime, runs: list[FlowRun], log: list[Any], cpu: float
+) -> Round:
     ended = max(r.end_time for r in runs if r.end_time is not None)
     by_account: dict[str, list[float]] = {}
     for entry in log:
@@ -199,6 +210,7 @@ def summarize(workers: int, began: datetime, runs: list[FlowRun], log: list[Any]
         peak_per_second=max((most_in_one_second(t) for t in by_account.values()), default=0),
         mean_busy_rate=statistics.fmean(busy_rates) if busy_rates else 0.0,
         median_run_seconds=statistics.median(durations) if durations else 0.0,
+        cpu_seconds=cpu,
     )
 
 
@@ -218,16 +230,19 @@ def print_rounds(rounds: list[Round], args: argparse.Namespace) -> None:
     )
     print(
         "| workers | wall s | runs ok/failed | requests | requests/s (all) | runs/min "
-        "| median run s | max req in 1 s (any account) | mean req/s per busy account | 429s |"
+        "| median run s | max req in 1 s (any account) | mean req/s per busy account | 429s "
+        "| machine CPU busy | CPU s per run |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    cores = os.cpu_count() or 1
     for r in rounds:
         runs_per_minute = 60 * (r.completed + r.failed) / r.wall_seconds
         print(
             f"| {r.workers} | {r.wall_seconds:.0f} | {r.completed}/{r.failed} | {r.requests} "
             f"| {r.requests / r.wall_seconds:.1f} | {runs_per_minute:.1f} "
             f"| {r.median_run_seconds:.1f} | {r.peak_per_second} | {r.mean_busy_rate:.2f} "
-            f"| {r.rate_429} |"
+            f"| {r.rate_429} | {100 * r.cpu_seconds / (cores * r.wall_seconds):.0f} % "
+            f"| {r.cpu_seconds / max(1, r.completed + r.failed):.1f} |"
         )
 
 

@@ -18,7 +18,6 @@ from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 from deployments.connection import DEFAULT_CONNECTION, LexsyncConnection
 
 BLOCK_TYPE = "lexsync-connection"
-PAGE = 200
 
 
 class ConnectionExistsError(ValueError):
@@ -37,22 +36,19 @@ class ConnectionEntry:
 
 
 def list_connections() -> list[ConnectionEntry]:
-    """Every connection block, by name (secrets are not even fetched)."""
-    entries: list[ConnectionEntry] = []
+    """Every connection block, by name (secrets are not even fetched).
+
+    One request: the server answers with every document of the type (it takes no paging).
+    """
     with get_client(sync_client=True) as client:
-        while True:  # the server answers at most PAGE documents at a time
-            try:
-                documents = client.read_block_documents_by_type(
-                    BLOCK_TYPE, offset=len(entries), limit=PAGE, include_secrets=False
-                )
-            except PrefectHTTPStatusError as error:
-                if error.response.status_code == 404:  # the block type was never registered
-                    return []
-                raise
-            entries += [_entry(document.name or "", document.data) for document in documents]
-            if len(documents) < PAGE:
-                break
-    return sorted((e for e in entries if e.name), key=lambda e: e.name)
+        try:
+            documents = client.read_block_documents_by_type(BLOCK_TYPE, include_secrets=False)
+        except PrefectHTTPStatusError as error:
+            if error.response.status_code == 404:  # the block type was never registered
+                return []
+            raise
+    entries = {doc.name: _entry(doc.name, doc.data) for doc in documents if doc.name}
+    return sorted(entries.values(), key=lambda e: e.name)
 
 
 def active_connection_names() -> list[str]:

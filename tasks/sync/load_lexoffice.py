@@ -37,6 +37,7 @@ from tasks.mapping.remote import NotWritableError
 from tasks.progress import Progress
 from tasks.report import Problem, SectionReport
 from tasks.sync import pending
+from tasks.sync.customer_numbers import CustomerNumbers
 from tasks.sync.entities import EntitySide, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
@@ -64,6 +65,7 @@ class LexofficeLoader:
         self.client, self.sessions, self.side, self.run_id = client, sessions, side, run_id
         self.section, self.raws = section, raws
         self.redecide, self.on_system_plan = redecide, on_system_plan
+        self.numbers = CustomerNumbers()
 
     def delete_vanished(self, plan: Plan) -> None:
         """Delete the articles of products or activities deleted in the system (opt-in)."""
@@ -96,6 +98,7 @@ class LexofficeLoader:
         for create in plan.lexoffice_creates:
             self._guarded(self._create, create, self.side.label(create.values, create.local_id))
             progress.advance()
+        self.numbers.learn(self.client, self.sessions, len(self.raws), self.section)
         for update in plan.lexoffice_updates:
             label = f"{self.side.spec.entity} {update.local_id}"
             self._guarded(self._update, update, label)
@@ -148,22 +151,10 @@ class LexofficeLoader:
     ) -> None:
         """The record exists in lexoffice: link it, journal the create, drop its marker."""
         base = dict(base)
-        if self.side.entity == SyncEntity.CUSTOMER:
-            base, result = self._learn_customer_number(local_id, result, base)
         self._persist(SyncAction.CREATE, local_id, result, base, None, sent)
+        if self.side.entity == SyncEntity.CUSTOMER:
+            self.numbers.created(local_id, result)
         self.section.count("created")
-
-    def _learn_customer_number(
-        self, local_id: int, result: ActionResult, base: dict[str, Any]
-    ) -> tuple[dict[str, Any], ActionResult]:
-        """lexoffice assigns customer numbers: read it once, so the next run sees no change."""
-        current = raw(self.side.get_remote(self.client, result.id))
-        number = ((current.get("roles") or {}).get("customer") or {}).get("number")
-        if number is not None:
-            base["customer_number"] = str(number)
-            with self.sessions.begin() as session:
-                queries.update_customers(session, [{"id": local_id, "customer_number": number}])
-        return base, result.model_copy(update={"version": current.get("version")})
 
     def _update(self, update: LexofficeUpdate, attempt: int = 0) -> None:
         current = self.raws.get(update.lexoffice_id)

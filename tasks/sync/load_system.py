@@ -1,13 +1,18 @@
 """Load into the system: new links, records created from lexoffice, fields lexoffice changed.
 
 Each record is written in its own savepoint, so one bad record fails alone (with its reason in
-the report) and never leaves the others half-written.
+the report) and never leaves the others half-written. Up to `CHUNK` records share one
+transaction: a commit per record cost ≈3–4 ms each (a first sync of 10,000 customers wrote
+7,500 records). Nothing here sends anything to lexoffice, so a crash mid-chunk only means the
+next run's diff finds those records again and writes them then. If the chunk's commit itself
+fails, its records are written again one transaction each, so the report stays exact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy.exc
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +27,8 @@ from tasks.sync.journal import journal, store_link
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT
+CHUNK = 200
+T = TypeVar("T")
 
 
 class SystemLoader:
@@ -40,10 +47,8 @@ class SystemLoader:
 
     def link_and_refresh(self, plan: Plan) -> None:
         """New first-time links, bases both sides already agree on, links that vanished."""
-        for link in plan.new_links:
-            self._each(self._new_link, link, f"{self.side.spec.entity} {link.local_id}")
-        for refresh in plan.base_refreshes:
-            self._each(self._refresh, refresh, f"{self.side.spec.entity} {refresh.local_id}")
+        self._all(self._new_link, plan.new_links, self._local_label)
+        self._all(self._refresh, plan.base_refreshes, self._local_label)
         for missing in plan.missing_links:
             if missing.vanished_from == "lexoffice":
                 self._each(
@@ -54,25 +59,58 @@ class SystemLoader:
 
     def create_and_update(self, plan: Plan) -> None:
         """Records new from lexoffice, then fields changed in lexoffice."""
-        for create in plan.system_creates:
-            # The lexoffice id too: a record without a usable name is found by it.
-            label = f"{self.side.label(create.values)} in lexoffice ({create.lexoffice_id})"
-            self._each(self._create, create, label)
-        for update in plan.system_updates:
-            self._each(self._update, update, f"{self.side.spec.entity} {update.local_id}")
+        self._all(self._create, plan.system_creates, self._create_label)
+        self._all(self._update, plan.system_updates, self._local_label)
 
     def apply_updates(self, updates: list[SystemUpdate]) -> None:
-        for update in updates:
-            self._each(self._update, update, f"{self.side.spec.entity} {update.local_id}")
+        self._all(self._update, updates, self._local_label)
+
+    def _local_label(self, item: Any) -> str:
+        return f"{self.side.spec.entity} {item.local_id}"
+
+    def _create_label(self, create: SystemCreate) -> str:
+        # The lexoffice id too: a record without a usable name is found by it.
+        return f"{self.side.label(create.values)} in lexoffice ({create.lexoffice_id})"
+
+    def _all(
+        self,
+        apply: Callable[[Session, T], None],
+        items: Sequence[T],
+        label_of: Callable[[T], str],
+    ) -> None:
+        """Every item, `CHUNK` to a transaction, each in its own savepoint."""
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            counts, problems = Counter(self.section.counts), len(self.section.problems)
+            try:
+                with self.sessions.begin() as session:
+                    for item in chunk:
+                        self._in_savepoint(session, apply, item, label_of(item))
+            except sqlalchemy.exc.SQLAlchemyError:
+                # The commit failed: nothing of the chunk is stored. Report it record by record.
+                self.section.counts, self.section.problems[problems:] = counts, []
+                for item in chunk:
+                    self._each(apply, item, label_of(item))
+
+    def _in_savepoint(
+        self, session: Session, apply: Callable[[Session, T], None], item: T, label: str
+    ) -> None:
+        try:
+            with session.begin_nested():
+                apply(session, item)
+        except _RECORD_ERRORS as error:
+            self._report(label, error)
 
     def _each(self, apply: Callable[[Session, Any], None], item: Any, label: str) -> None:
         try:
             with self.sessions.begin() as session:
                 apply(session, item)
-        # StatementError covers IntegrityError, DataError and a ValueError of a column type.
-        except (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError) as error:
-            field = getattr(error, "field", None)
-            self.section.add_problem(Problem("error", label, _reason(error), field=field))
+        except _RECORD_ERRORS as error:
+            self._report(label, error)
+
+    def _report(self, label: str, error: Exception) -> None:
+        field = getattr(error, "field", None)
+        self.section.add_problem(Problem("error", label, _reason(error), field=field))
 
     def _new_link(self, session: Session, link: NewLink) -> None:
         version = self.versions.get(link.lexoffice_id)
@@ -137,6 +175,10 @@ class SystemLoader:
             before=before,
             after=after,
         )
+
+
+# StatementError covers IntegrityError, DataError and a ValueError of a column type.
+_RECORD_ERRORS = (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError)
 
 
 def _reason(error: Exception) -> str:

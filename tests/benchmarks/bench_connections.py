@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -171,20 +171,27 @@ def run_round(
 
 
 def wait_for_runs(began: datetime, count: int) -> list[FlowRun]:
-    after = FlowRunFilter(expected_start_time=FlowRunFilterExpectedStartTime(after_=began))
-    full_sync = DeploymentFilter(name=DeploymentFilterName(any_=["full-sync"]))
     while True:
-        with get_client(sync_client=True) as client:
-            runs = cast(
-                list[FlowRun],
-                client.read_flow_runs(
-                    flow_run_filter=after, deployment_filter=full_sync, limit=count + 50
-                ),
-            )
+        runs = full_sync_runs_since(began)
         done = [r for r in runs if r.state is not None and r.state.is_final()]
         if len(runs) >= count and len(done) == len(runs):
             return runs
         time.sleep(2)
+
+
+def full_sync_runs_since(began: datetime) -> list[FlowRun]:
+    """Every full-sync run created for this round (the API answers 200 at a time)."""
+    after = FlowRunFilter(expected_start_time=FlowRunFilterExpectedStartTime(after_=began))
+    full_sync = DeploymentFilter(name=DeploymentFilterName(any_=["full-sync"]))
+    runs: list[FlowRun] = []
+    with get_client(sync_client=True) as client:
+        while True:
+            page = client.read_flow_runs(
+                flow_run_filter=after, deployment_filter=full_sync, limit=200, offset=len(runs)
+            )
+            runs += page
+            if len(page) < 200:
+                return runs
 
 
 def summarize(

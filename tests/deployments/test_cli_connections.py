@@ -10,7 +10,7 @@ import pytest
 
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from deployments.connection import load_connection
+from deployments.connection import LexsyncConnection, load_connection
 from deployments.connection_registry import active_connection_names, list_connections
 from tasks.resources import dispose_engines
 
@@ -121,3 +121,15 @@ def test_disable_enable_remove(
     assert database.exists()  # the company's data stays
     assert main(["connections", "remove", name]) == 2
     dispose_engines()
+
+
+def test_a_vendor_with_hundreds_of_companies_gets_each_listed_once(tmp_path: Path) -> None:
+    prefix = f"massen-{uuid.uuid4().hex[:4]}"
+    names = [f"{prefix}-{n:03d}" for n in range(205)]  # more than one page of 200
+    for name in names:  # disabled: the other tests' fan-outs in this session skip them
+        LexsyncConnection(database_url=f"sqlite:///{tmp_path / name}.db", active=False).save(name)
+
+    listed = [entry.name for entry in list_connections() if entry.name.startswith(prefix)]
+
+    assert listed == names
+    assert not set(names) & set(active_connection_names())

@@ -77,3 +77,25 @@ def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
     writes = [r for r in sandbox.control.get("/requests").json() if r["method"] != "GET"]
     assert writes == []
     assert all(s.counts["created"] == s.counts["updated"] == 0 for s in second.sections)
+
+
+def test_numbers_of_many_new_contacts_are_read_with_one_listing_not_one_get_each(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    for name in ("Adler", "Biber", "Dachs", "Elch"):
+        add_customer(sessions, last_name=name, email=f"{name.lower()}@example.de")
+
+    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+
+    assert report.failed == 0, report.problems
+    log = sandbox.control.get("/requests").json()
+    contact_reads = [r["path"] for r in log if r["method"] == "GET" and "contacts" in r["path"]]
+    assert contact_reads == ["/v1/contacts", "/v1/contacts"]  # the run's listing, then one more
+    numbers = {c["person"]["lastName"]: c["roles"]["customer"]["number"] for c in
+               lexoffice_contacts(sandbox)}  # fmt: skip
+    with sessions.begin() as session:
+        assert {c.last_name: c.customer_number for c in queries.list_customers(session)} == numbers
+    sandbox.control.delete("/requests")
+    again = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    assert [r["method"] for r in sandbox.control.get("/requests").json()] == ["GET"]
+    assert all(s.counts["updated"] == 0 for s in again.sections)

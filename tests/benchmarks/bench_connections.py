@@ -58,6 +58,7 @@ from tests.benchmarks.bench_connections_setup import (
 )
 from tests.support.databases import ThrowawayDatabases
 from tests.support.prefect_server import PREFECT, free_port, start, stop, wait_healthy
+from tests.support.request_rates import most_in_one_second
 
 
 @dataclass
@@ -219,15 +220,6 @@ def summarize(
         median_run_seconds=statistics.median(durations) if durations else 0.0,
         cpu_seconds=cpu,
     )
-
-
-def most_in_one_second(times: list[float]) -> int:
-    ordered, best, left = sorted(times), 0, 0
-    for right, moment in enumerate(ordered):
-        while moment - ordered[left] >= 1.0:
-            left += 1
-        best = max(best, right - left + 1)
-    return best
 
 
 def print_rounds(rounds: list[Round], args: argparse.Namespace) -> None:

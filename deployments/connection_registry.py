@@ -80,11 +80,9 @@ def save_connection(name: str, connection: LexsyncConnection, replace: bool = Fa
     entries = {entry.name: entry for entry in list_connections()}
     if name in entries and not replace:
         raise ConnectionExistsError(f"a connection named {name!r} exists already")
+    organization = connection.organization_id
     for other in entries.values():
-        same_org = connection.organization_id and other.organization_id == (
-            connection.organization_id
-        )
-        if same_org and other.name != name:
+        if organization and other.organization_id == organization and other.name != name:
             raise ConnectionExistsError(
                 f"lexoffice organization {connection.organization_id} is connection "
                 f"{other.name!r} already"
@@ -108,14 +106,6 @@ def remove_connection(name: str) -> None:
         except ObjectNotFound:
             raise ValueError(f"no connection named {name!r}") from None
         client.delete_block_document(document.id)
-
-
-def connection_for_organization(organization_id: str) -> str | None:
-    """The name of the connection of a lexoffice organization, if there is one."""
-    for entry in list_connections():
-        if entry.organization_id == organization_id:
-            return entry.name
-    return None
 
 
 def _entry(name: str, data: dict[str, object]) -> ConnectionEntry:

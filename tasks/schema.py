@@ -15,6 +15,11 @@ class OutdatedSchemaError(RuntimeError):
 @task
 def check_system_database(database_url: str) -> None:
     """Fail early, with what to do, when the database was never migrated or is behind."""
+    require_current_schema(database_url)
+
+
+def require_current_schema(database_url: str) -> None:
+    """OutdatedSchemaError unless the database is at the newest migration (any caller)."""
     current, head = current_revision(system_engine(database_url)), head_revision()
     if current != head:
         raise OutdatedSchemaError(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from connectors.fieldservice.db import current_revision, head_revision
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError
 from deployments.connection import LexsyncConnection, MissingApiKeyError, load_connection
@@ -29,7 +28,8 @@ from deployments.webhooks.dispatcher import (
 )
 from deployments.webhooks.signature import PublicKeyError, load_public_key
 from deployments.webhooks.store import EventStore
-from tasks.resources import system_engine, system_sessions
+from tasks.resources import system_sessions
+from tasks.schema import OutdatedSchemaError, require_current_schema
 
 
 class ReceiverSetupError(RuntimeError):
@@ -160,9 +160,7 @@ def organization_of(conn: LexsyncConnection) -> uuid.UUID:
 
 
 def _require_current_schema(database_url: str) -> None:
-    current, head = current_revision(system_engine(database_url)), head_revision()
-    if current != head:
-        raise ReceiverSetupError(
-            f"the system database is at schema revision {current or '(empty)'}, the receiver "
-            f"needs {head} (its event table): migrate it first"
-        )
+    try:
+        require_current_schema(database_url)
+    except OutdatedSchemaError as error:
+        raise ReceiverSetupError(f"{error} — the receiver needs its event table") from None

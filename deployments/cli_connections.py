@@ -49,8 +49,8 @@ def register(commands: Any) -> None:
 
 def run_add(args: argparse.Namespace) -> int:
     from connectors.lexoffice.errors import LexofficeError
-    from deployments.connection_registry import ConnectionExistsError
     from deployments.connection_setup import ConnectionSetupError, add_connection
+    from tasks.connection_registry import ConnectionExistsError
 
     try:
         api_key = _read_api_key(args.api_key_file)
@@ -74,7 +74,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from deployments.connection_registry import environment_configures_default, list_connections
+    from tasks.connection_registry import environment_configures_default, list_connections
 
     entries = list_connections()
     if not entries:
@@ -91,7 +91,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_change(args: argparse.Namespace) -> int:
-    from deployments.connection_registry import remove_connection, set_active
+    from tasks.connection_registry import remove_connection, set_active
 
     action = args.connections_action
     try:

@@ -16,7 +16,7 @@ from connectors.fieldservice.db import make_engine, migrate, session_factory
 from connectors.fieldservice.demo import seed_demo
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import DEFAULT_DATABASE_URL
+from tasks.connection import DEFAULT_DATABASE_URL
 
 DEMO_DATABASE = Path("var/demo.db")
 

@@ -24,8 +24,8 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deployments.connection import MissingApiKeyError
     from flows.subscriptions import ensure_subscriptions_flow
+    from tasks.connection import MissingApiKeyError
     from tasks.report import render_markdown
 
     try:

@@ -27,7 +27,7 @@ def add_connection_argument(parser: Any) -> None:
 
 def load(name: str) -> Any:
     """The connection `name`, or a ConfigurationError that says what is wrong."""
-    from deployments.connection import load_connection
+    from tasks.connection import load_connection
 
     try:
         return load_connection(name)

@@ -70,7 +70,7 @@ def report_failure(failure: Exception) -> int:
 
 def is_configuration_error(failure: Exception) -> bool:
     from connectors.lexoffice.errors import CredentialsError
-    from deployments.connection import MissingApiKeyError
+    from tasks.connection import MissingApiKeyError
     from tasks.schema import OutdatedSchemaError
 
     known = (MissingApiKeyError, OutdatedSchemaError, CredentialsError)

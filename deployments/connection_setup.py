@@ -13,8 +13,8 @@ from pydantic import SecretStr
 from connectors.fieldservice.db import current_revision, head_revision, migrate
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.settings import DEFAULT_BASE_URL
-from deployments.connection import LexsyncConnection
-from deployments.connection_registry import save_connection
+from tasks.connection import LexsyncConnection
+from tasks.connection_registry import save_connection
 
 
 class ConnectionSetupError(RuntimeError):

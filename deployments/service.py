@@ -169,7 +169,7 @@ def _prepare_database(service: Service, demo: bool) -> None:
     """
     from connectors.fieldservice.db import current_revision, migrate
     from deployments.cli_support import ConfigurationError, require_database_at_head, safe_url
-    from deployments.connection import DEFAULT_DATABASE_URL
+    from tasks.connection import DEFAULT_DATABASE_URL
 
     url = service.env.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
     if not demo:

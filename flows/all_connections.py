@@ -26,7 +26,7 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 
-from deployments.connection_registry import active_connection_names
+from tasks.connection_registry import active_connection_names
 
 FULL_SYNC_DEPLOYMENT = "full-sync/full-sync"
 UNFINISHED = [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]

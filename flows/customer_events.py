@@ -8,9 +8,9 @@ import uuid
 from prefect import flow
 from prefect.runtime import flow_run
 
-from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.process import freeze_imported_objects
+from tasks.connection import load_active_connection
 from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client, system_sessions

@@ -10,9 +10,9 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from connectors.fieldservice.models import DocumentType
-from deployments.connection import LexsyncConnection, load_active_connection
 from flows.connection_lock import connection_lock
 from flows.process import freeze_imported_objects
+from tasks.connection import LexsyncConnection, load_active_connection
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,

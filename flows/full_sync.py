@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from prefect import flow
 
-from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
 from flows.process import freeze_imported_objects
 from flows.subscriptions import ensure_subscriptions_flow
+from tasks.connection import load_active_connection
 from tasks.report import RunReport
 from tasks.settings import DirectionOverrides, DocumentImport
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import flow
 from prefect.runtime import flow_run
 
-from deployments.connection import load_active_connection
 from flows.process import freeze_imported_objects
+from tasks.connection import load_active_connection
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result

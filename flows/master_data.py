@@ -11,9 +11,9 @@ from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
-from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.process import freeze_imported_objects
+from tasks.connection import load_active_connection
 from tasks.diff.plan import Plan
 from tasks.publish import publish_report
 from tasks.report import RunReport, SectionReport

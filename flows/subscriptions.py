@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from deployments.connection import load_active_connection
+from tasks.connection import load_active_connection
 from tasks.publish import publish_report
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client

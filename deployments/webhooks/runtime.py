@@ -16,8 +16,6 @@ from starlette.routing import BaseRoute
 
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError
-from deployments.connection import LexsyncConnection, MissingApiKeyError, load_connection
-from deployments.connection_registry import active_connection_names
 from deployments.webhooks.app import Destination, Receiver, button_mount, create_receiver_app
 from deployments.webhooks.config import ReceiverSettings
 from deployments.webhooks.dispatcher import (
@@ -28,6 +26,8 @@ from deployments.webhooks.dispatcher import (
 )
 from deployments.webhooks.signature import PublicKeyError, load_public_key
 from deployments.webhooks.store import EventStore
+from tasks.connection import LexsyncConnection, MissingApiKeyError, load_connection
+from tasks.connection_registry import active_connection_names
 from tasks.resources import system_sessions
 from tasks.schema import OutdatedSchemaError, require_current_schema
 

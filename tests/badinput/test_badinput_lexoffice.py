@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.customer_events import sync_contacts
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.sync.entities import SIDES
 from tests.badinput.badinput_corpus import LEXOFFICE_CASES, VENDOR_ONLY, LexofficeCase

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.sync.entities import SIDES
 from tests.badinput.badinput_corpus import SYSTEM_CASES, SystemCase

@@ -25,7 +25,7 @@ from pydantic import SecretStr
 from connectors.fieldservice.db import make_engine, migrate, session_factory
 from connectors.fieldservice.generator import generate
 from connectors.fieldservice.models import Customer
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from tests.support.prefect_server import PREFECT, PROJECT, free_port
 
 LEXSYNC = str(Path(PREFECT).with_name("lexsync"))

@@ -10,8 +10,8 @@ import pytest
 
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from deployments.connection import LexsyncConnection, load_connection
-from deployments.connection_registry import active_connection_names, list_connections
+from tasks.connection import LexsyncConnection, load_connection
+from tasks.connection_registry import active_connection_names, list_connections
 from tasks.resources import dispose_engines
 
 

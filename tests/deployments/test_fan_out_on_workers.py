@@ -22,8 +22,8 @@ from connectors.fieldservice.db import make_engine, migrate, session_factory
 from connectors.fieldservice.models import Customer, CustomerKind
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.all_connections import connection_tag
+from tasks.connection import LexsyncConnection
 from tests.support.databases import ThrowawayDatabases
 from tests.support.prefect_server import PREFECT, PROJECT, awaited, run_cli, start, stop
 from tests.support.request_rates import most_in_one_second

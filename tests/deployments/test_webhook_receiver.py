@@ -20,10 +20,10 @@ from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.signing import Signer
 from connectors.lexoffice.sandbox.testing import wait_until
 from deployments.cli import main
-from deployments.connection import LexsyncConnection
 from deployments.webhooks.config import CALLBACK_PATH, ReceiverSettings
 from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, build_receiver
 from deployments.webhooks.store import Batch
+from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
 from tests.support.databases import ThrowawayDatabases
 

@@ -16,10 +16,10 @@ from starlette.testclient import TestClient
 from connectors.fieldservice import queries
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.signing import Signer
-from deployments.connection import LexsyncConnection
 from deployments.webhooks.config import CALLBACK_PATH, ReceiverSettings
 from deployments.webhooks.runtime import ReceiverRuntime, build_receiver
 from deployments.webhooks.store import Batch
+from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
 
 SIGNER = Signer(key_size=2048)

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.models import Customer, CustomerKind, Product
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.full_sync import full_sync
 from flows.invoice import create_invoice
+from tasks.connection import LexsyncConnection
 from tasks.resources import system_sessions
 from tests.faults.faults_end_state import EndState, end_state
 from tests.faults.faults_org import Org

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import PendingCreate, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tests.flows.conftest import (
     connection_name,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines, system_sessions
 from tests.support.databases import ThrowawayDatabases
 

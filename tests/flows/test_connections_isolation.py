@@ -26,12 +26,12 @@ from pydantic import SecretStr
 from connectors.fieldservice.db import migrate
 from connectors.fieldservice.models import Customer
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import ConnectionDisabledError, LexsyncConnection
-from deployments.connection_registry import set_active
 from flows.all_connections import connection_tag, sync_all_connections
 from flows.connection_lock import ensure_limit, limit_name
 from flows.full_sync import full_sync
 from flows.master_data import sync_master_data
+from tasks.connection import ConnectionDisabledError, LexsyncConnection
+from tasks.connection_registry import set_active
 from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer, lex_person
 

@@ -23,7 +23,6 @@ from connectors.fieldservice.models import SyncEntity, WebhookEventStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.signing import Signer
 from connectors.lexoffice.sandbox.testing import wait_until
-from deployments.connection import LexsyncConnection
 from deployments.webhooks.config import ReceiverSettings
 from deployments.webhooks.dispatcher import in_process_starter
 from deployments.webhooks.runtime import ReceiverRuntime, build_receiver
@@ -31,6 +30,7 @@ from deployments.webhooks.server import ReceiverServer
 from deployments.webhooks.store import Batch
 from flows.customer_events import sync_contacts
 from flows.full_sync import full_sync
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client
 from tasks.subscriptions import ensure_subscriptions

@@ -16,10 +16,10 @@ from connectors.fieldservice.models import (
     WebhookEventStatus,
 )
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from deployments.webhooks.events import CallbackEvent
 from deployments.webhooks.store import EventStore
 from flows.customer_events import sync_contacts
+from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log, seed
 from tests.support.builders import lex_person
 

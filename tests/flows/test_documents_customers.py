@@ -16,7 +16,7 @@ from connectors.fieldservice.queries import (
     upsert_link,
 )
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from tests.flows.conftest import seed
 from tests.flows.test_documents_flow import document, projects, run
 

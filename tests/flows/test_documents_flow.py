@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice.models import Project, ProjectOrigin
 from connectors.fieldservice.queries import list_projects
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.documents import import_documents
+from tasks.connection import LexsyncConnection
 from tasks.report import COUNT_COLUMNS, RunReport
 from tasks.settings import DocumentImport as DocumentImportSetting
 from tests.flows.conftest import connection_name, seed

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice.models import DocumentImportStatus
 from connectors.fieldservice.queries import document_import_rows, get_cursors
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log, seed
 from tests.flows.test_documents_flow import counts, document, projects, run
 

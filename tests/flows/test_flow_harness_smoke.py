@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deployments.connection import LexsyncConnection, load_connection
+from tasks.connection import LexsyncConnection, load_connection
 
 
 def test_connection_block_loads_by_name_with_its_secret(connection: LexsyncConnection) -> None:

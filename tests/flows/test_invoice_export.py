@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity, WorkReportStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.invoice import create_invoice
+from tasks.connection import LexsyncConnection
 from tasks.invoicing import PreconditionError
 from tests.flows.conftest import connection_name
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report

@@ -13,8 +13,8 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import InvoiceAttemptStatus, SyncEntity, WorkReportStatus
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.invoice import create_invoice
+from tasks.connection import LexsyncConnection
 from tasks.invoicing import (
     InvoiceRefusedError,
     InvoicingError,

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import InvoiceAttemptStatus, WorkReportStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.invoice import create_invoice
+from tasks.connection import LexsyncConnection
 from tasks.invoicing import InvoiceLayout, PreconditionError
 from tests.flows.conftest import connection_name
 from tests.tasks.invoicing.invoicing_builders import (

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity, SyncJournal
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.diff.settings import ConflictPolicy
 from tasks.report import RunReport
 from tests.flows.conftest import connection_name, edit_in_lexoffice, seed

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.diff.engine import diff_records
 from tasks.resources import lexoffice_client
 from tasks.settings import SyncSettings

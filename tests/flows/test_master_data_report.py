@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity, SyncJournal
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import render_markdown
 from tests.flows.conftest import connection_name, lexoffice_records, requests_log, seed
 from tests.support.builders import add_customer, add_product, lex_article, lex_person

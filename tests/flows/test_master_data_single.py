@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.resources import lexoffice_client
 from tasks.settings import SyncSettings

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import Customer, CustomerKind, Product
 from connectors.lexoffice.sandbox.server import SandboxServer
-from deployments.connection import LexsyncConnection
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, seed
 
 

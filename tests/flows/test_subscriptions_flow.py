@@ -13,9 +13,9 @@ from connectors.lexoffice.models import ActionResult, EventSubscription
 from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.testing import WebhookReceiver
 from deployments.cli import main
-from deployments.connection import LexsyncConnection
 from flows.full_sync import full_sync
 from flows.subscriptions import ensure_subscriptions_flow
+from tasks.connection import LexsyncConnection
 from tasks.subscriptions import CONTACT_EVENT_TYPES, ensure_subscriptions
 from tests.flows.conftest import connection_name, requests_log
 

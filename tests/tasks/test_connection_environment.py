@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deployments.connection import MissingApiKeyError, connection_from_environment
+from tasks.connection import MissingApiKeyError, connection_from_environment
 
 
 def test_default_connection_reads_key_rate_callback_and_shared_pacing(

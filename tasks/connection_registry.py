@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from prefect.client.orchestration import get_client
 from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
-from deployments.connection import DEFAULT_CONNECTION, LexsyncConnection
+from tasks.connection import DEFAULT_CONNECTION, LexsyncConnection
 
 BLOCK_TYPE = "lexsync-connection"
 

@@ -1,7 +1,7 @@
 """The last published report of a sync (the Prefect artifacts), for `lexsync status`.
 
 Failed records and conflicts live in the run's report (a markdown artifact, and a table of
-problems when there were any); the table belongs to the last run only if both artifacts
+its problems); the table belongs to the last run only if both artifacts
 come from the same flow run.
 """
 
@@ -31,14 +31,15 @@ class LastReport:
 
 
 def last_reports(connection: str) -> list[LastReport]:
-    """The last master-data and document-import reports of `connection` (those that exist)."""
-    reports = []
+    """The newest sync report of `connection`: a full sync's (it carries every part), or a
+    master-data sync's or document import's run alone, whichever came last."""
     with get_client(sync_client=True) as client:
-        for job in ("master-data", "document-import"):
-            report = _last_report(client, artifact_key(job, connection))
-            if report is not None:
-                reports.append(report)
-    return reports
+        found = [
+            _last_report(client, artifact_key(job, connection))
+            for job in ("full-sync", "master-data", "document-import")
+        ]
+    reports = [report for report in found if report is not None]
+    return [max(reports, key=lambda report: report.created)] if reports else []
 
 
 def _last_report(client: Any, key: str) -> LastReport | None:

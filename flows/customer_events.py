@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from prefect import flow
-from prefect.runtime import flow_run
 
-from flows.connection_lock import connection_lock
-from flows.process import freeze_imported_objects
-from tasks.connection import load_active_connection
-from tasks.publish import publish_report
 from tasks.report import RunReport
-from tasks.resources import lexoffice_client, system_sessions
-from tasks.schema import check_system_database
+from tasks.run import Frame, Run, run_job
 from tasks.webhook_events import (
     import_changed_contacts,
     mark_deleted_contacts,
@@ -36,25 +28,22 @@ def sync_contacts(
     an echo of lexsync's own write finds nothing to do. `deleted_ids`: the system customer is
     kept and its link marked deleted_in_lexoffice (journalled). `batch_id`: the receiver's
     stored events of this run, marked processed at the end. Missed events are caught by the
-    nightly full sync.
+    nightly full sync. A batch holds the company's write lock, so it waits while the
+    company's full sync runs (its events stay stored until then).
     """
-    freeze_imported_objects()
-    conn = load_active_connection(connection)
-    check_system_database(conn.database_url)
-    sessions = system_sessions(conn.database_url)
-    report = RunReport(f"Customer events of {connection}")
-    run_id = str(flow_run.id or uuid.uuid4())
     deleted = sorted(set(deleted_ids or []))
     changed = sorted(set(contact_ids) - set(deleted))
-    # Batches of one company never overlap (they write the same links); other companies'
-    # batches and this company's full sync run alongside.
-    with connection_lock(connection, kind="events"):
+    title = f"Customer events of {connection}"
+
+    def steps(run: Run) -> None:
         if changed:
-            with lexoffice_client(conn.lexoffice_settings()) as client:
-                import_changed_contacts(sessions, client, conn.settings, changed, run_id, report)
+            import_changed_contacts(
+                run.sessions, run.client, run.settings, changed, run.run_id, run.report
+            )
         if deleted:
-            mark_deleted_contacts(sessions, deleted, run_id, report)
+            mark_deleted_contacts(run.sessions, deleted, run.run_id, run.report)
         if batch_id:
-            mark_events_processed(sessions, batch_id)
-    publish_report(report, key=f"customer-events-{connection}")
-    return report
+            mark_events_processed(run.sessions, batch_id)
+
+    frame = Frame(lexoffice=bool(changed))
+    return run_job(connection, "customer-events", title, steps, frame)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TypeVar, cast
 
 from prefect import flow
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from connectors.fieldservice.models import DocumentType
-from flows.connection_lock import connection_lock
-from flows.process import freeze_imported_objects
-from tasks.connection import LexsyncConnection, load_active_connection
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
@@ -23,12 +17,11 @@ from tasks.documents.steps import (
     plan_document_imports,
     read_import_state,
 )
-from tasks.publish import publish_report
 from tasks.report import RunReport
-from tasks.resources import lexoffice_client, system_sessions
-from tasks.schema import check_system_database
+from tasks.run import Frame, Run, run_job
 
 T = TypeVar("T")
+DOCUMENTS_PART = "documents"
 
 
 @flow(name="document-import")
@@ -41,37 +34,37 @@ def import_documents(connection: str = "default", dry_run: bool = False) -> RunR
     import their missing contacts first → create one project per new document, report changed
     documents (never applied) and failures, move the cursors. `dry_run` writes nothing.
     """
-    freeze_imported_objects()
-    conn = load_active_connection(connection)
-    report = RunReport(f"Document import of {connection}", dry_run=dry_run)
-    kinds = document_types(conn.settings.document_import)
-    with connection_lock(connection):
-        if kinds:
-            _import(conn, connection, kinds, dry_run, report)
-    publish_report(report, key=f"document-import-{connection}")
-    return report
+    title = f"Document import of {connection}"
+    frame = Frame(dry_run=dry_run)
+    return run_job(connection, "document-import", title, import_document_types, frame)
 
 
-def _import(
-    conn: LexsyncConnection,
-    connection: str,
-    kinds: tuple[DocumentType, ...],
-    dry_run: bool,
-    report: RunReport,
-) -> None:
-    check_system_database(conn.database_url)
-    sessions = system_sessions(conn.database_url)
-    run_id = str(flow_run.id or uuid.uuid4())
-    state = read_import_state(sessions, connection, kinds)
-    with lexoffice_client(conn.lexoffice_settings()) as client:
-        listing = list_lexoffice_documents(client, state)
-        plan = plan_document_imports(listing, state, conn.settings.import_draft_documents, report)
-        fetched = fetch_lexoffice_documents(client, plan)
-        customers = import_customers(
-            sessions, client, conn.settings, plan, _quoted(fetched), run_id, report, dry_run
+def import_document_types(run: Run) -> None:
+    """The import of every switched-on document type; a part of the run of its own."""
+    kinds = document_types(run.settings.document_import)
+    if not kinds:
+        return
+    with run.part(DOCUMENTS_PART):
+        state = read_import_state(run.sessions, run.connection_name, kinds)
+        listing = list_lexoffice_documents(run.client, state)
+        plan = plan_document_imports(
+            listing, state, run.settings.import_draft_documents, run.report
         )
-    context = LoadContext(fetched, customers, run_id, dry_run)
-    load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
+        fetched = fetch_lexoffice_documents(run.client, plan)
+        customers = import_customers(
+            run.sessions,
+            run.client,
+            run.settings,
+            plan,
+            _quoted(fetched),
+            run.run_id,
+            run.report,
+            run.dry_run,
+        )
+        context = LoadContext(fetched, customers, run.run_id, run.dry_run)
+        load_documents(
+            run.sessions, run.connection_name, plan, listing, state, _quoted(context), run.report
+        )
 
 
 def _quoted(value: T) -> T:

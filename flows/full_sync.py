@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.connection_lock import connection_lock
-from flows.documents import import_documents
-from flows.master_data import sync_master_data
-from flows.process import freeze_imported_objects
-from flows.subscriptions import ensure_subscriptions_flow
-from tasks.connection import load_active_connection
+from flows.documents import import_document_types
+from flows.master_data import sync_entities
 from tasks.report import RunReport
-from tasks.settings import DirectionOverrides, DocumentImport
+from tasks.run import Frame, Run, run_job
+from tasks.settings import DirectionOverrides
+from tasks.subscriptions import ensure_event_subscriptions
+from tasks.sync.entities import ENTITY_NAMES
+
+SUBSCRIPTIONS_PART = "event subscriptions"
 
 
 @flow(name="full-sync")
@@ -24,16 +25,22 @@ def full_sync(
 
     Master data comes first, so that a document's customer is already in the system. With a
     webhook callback URL configured, the contact subscriptions are checked (and re-created if
-    lexoffice dropped them): the nightly run is the safety net for missed webhooks.
+    lexoffice dropped them): the nightly run is the safety net for missed webhooks. Each
+    entity, the document import and the subscription check is a part of its own: one that
+    fails is reported, the others still run. This run carries the whole report.
     """
-    freeze_imported_objects()
-    conn = load_active_connection(connection)
-    report = RunReport(f"Full sync of {connection}", dry_run=dry_run)
-    with connection_lock(connection):
-        master = sync_master_data(connection=connection, dry_run=dry_run, directions=directions)
-        report.extend(master)
-        if conn.settings.document_import != DocumentImport.NONE:
-            report.extend(import_documents(connection=connection, dry_run=dry_run))
-    if conn.webhook_callback_url and not dry_run:
-        report.extend(ensure_subscriptions_flow(conn.webhook_callback_url, connection))
-    return report
+
+    def steps(run: Run) -> None:
+        sync_entities(run, ENTITY_NAMES, directions)
+        import_document_types(run)
+        _check_subscriptions(run)
+
+    title = f"Full sync of {connection}"
+    return run_job(connection, "full-sync", title, steps, Frame(dry_run=dry_run))
+
+
+def _check_subscriptions(run: Run) -> None:
+    callback_url = run.active.webhook_callback_url
+    if callback_url and not run.dry_run:
+        with run.part(SUBSCRIPTIONS_PART):
+            ensure_event_subscriptions(run.client, callback_url, run.report)

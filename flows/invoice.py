@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow
-from prefect.runtime import flow_run
 
-from flows.process import freeze_imported_objects
-from tasks.connection import load_active_connection
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result
@@ -18,8 +15,7 @@ from tasks.invoicing.steps import (
     record_invoice_attempt,
     send_invoice_once,
 )
-from tasks.publish import publish_report
-from tasks.report import RunReport
+from tasks.run import Frame, Run, run_job_returning
 from tasks.settings import InvoiceLayout
 
 
@@ -40,32 +36,38 @@ def create_invoice(
        attempt, find it in lexoffice by its reference first — never send it twice.
     4. Read it back, fail loudly if a total differs by a cent, mark the work report invoiced.
     5. Publish the report: the lines as sent, the totals, and any problem.
+    It holds the company's write lock (the customer export writes links the sync writes).
     """
-    freeze_imported_objects()
-    sides = _sides(connection)
-    run_id = str(flow_run.get_id() or "local")
-    report = RunReport(f"Invoice for work report {work_report_id}")
+    record = f"work report {work_report_id}"
+    key = f"invoice-{connection}-work-report-{work_report_id}"
+    frame = Frame(
+        lexoffice=False,  # each task opens its own client (see tasks.invoicing.steps)
+        record_failure=lambda report, error: record_failure(report, record, error),
+        report_key=key,
+    )
+
+    def steps(run: Run) -> InvoiceResult:
+        return _invoice(run, work_report_id, finalize, layout, key)
+
+    return run_job_returning(connection, "invoice", f"Invoice for {record}", steps, frame)
+
+
+def _invoice(
+    run: Run, work_report_id: int, finalize: bool, layout: InvoiceLayout | None, key: str
+) -> InvoiceResult:
+    conn = run.active
+    sides = Sides(conn.database_url, conn.lexoffice_settings(), conn.settings)
     plan: InvoicePlan | None = None
     result: InvoiceResult | None = None
     try:
-        planned = plan_work_report_invoice(sides, work_report_id, layout, run_id)
+        planned = plan_work_report_invoice(sides, work_report_id, layout, run.run_id)
         plan = planned.plan
-        report.extend(planned.report)
-        state = record_invoice_attempt(sides, plan, finalize, run_id)
-        delivered = send_invoice_once(sides, plan, state, run_id)
+        run.report.extend(planned.report)
+        state = record_invoice_attempt(sides, plan, finalize, run.run_id)
+        delivered = send_invoice_once(sides, plan, state, run.run_id)
         result = check_invoice_and_mark(sides, plan, delivered)
-        record_result(report, plan, result)
+        record_result(run.report, plan, result)
         return result
-    except Exception as error:
-        record_failure(report, f"work report {work_report_id}", error)
-        raise
     finally:
-        key = f"invoice-{connection}-work-report-{work_report_id}"
-        publish_report(report, key)
         if plan is not None:
             publish_invoice_lines(plan, result, key)
-
-
-def _sides(connection: str) -> Sides:
-    loaded = load_active_connection(connection)
-    return Sides(loaded.database_url, loaded.lexoffice_settings(), loaded.settings)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
 from typing import cast
 
 from prefect import flow
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
-from flows.connection_lock import connection_lock
-from flows.process import freeze_imported_objects
-from tasks.connection import load_active_connection
 from tasks.diff.plan import Plan
-from tasks.publish import publish_report
 from tasks.report import RunReport, SectionReport
-from tasks.resources import lexoffice_client, system_sessions
-from tasks.schema import check_system_database
+from tasks.run import Frame, Run, run_job
 from tasks.settings import DirectionOverrides, SyncSettings
 from tasks.sync.entities import ENTITY_NAMES, SIDES, EntityName, EntitySide
 from tasks.sync.extract import extract_lexoffice_records, extract_system_records
@@ -38,19 +32,27 @@ def sync_master_data(
     Each entity: extract both sides → three-way diff against the values as last synced →
     load (lexoffice first, each write saved at once, then the system). `dry_run` computes and
     shows the plan and writes nothing; `directions` overrides the connection's switches for
-    this run only.
+    this run only. An entity that fails is reported; the next one still runs.
     """
-    freeze_imported_objects()
-    conn = load_active_connection(connection)
-    settings = conn.settings.with_overrides(directions)
-    check_system_database(conn.database_url)
-    sessions = system_sessions(conn.database_url)
-    report = RunReport(f"Master-data sync of {connection}", dry_run=dry_run)
-    with connection_lock(connection), lexoffice_client(conn.lexoffice_settings()) as client:
-        for name in entities or ENTITY_NAMES:
-            report.sections += sync_entity(client, sessions, SIDES[name], settings, dry_run)
-    publish_report(report, key=f"master-data-{connection}")
-    return report
+    title = f"Master-data sync of {connection}"
+
+    def steps(run: Run) -> None:
+        sync_entities(run, entities or ENTITY_NAMES, directions)
+
+    return run_job(connection, "master-data", title, steps, Frame(dry_run=dry_run))
+
+
+def sync_entities(
+    run: Run, entities: Sequence[EntityName], directions: DirectionOverrides | None
+) -> None:
+    """Each entity in turn, each a part of the run of its own (its failure ends it alone)."""
+    settings = run.settings.with_overrides(directions)
+    for name in entities:
+        with run.part(name):
+            sections = sync_entity(
+                run.client, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
+            )
+            run.report.sections += sections
 
 
 def sync_entity(
@@ -59,6 +61,7 @@ def sync_entity(
     side: EntitySide,
     settings: SyncSettings,
     dry_run: bool,
+    run_id: str,
 ) -> list[SectionReport]:
     """extract → diff → load for one entity; returns its report sections."""
     system = extract_system_records(sessions, side)
@@ -68,7 +71,6 @@ def sync_entity(
     plan = cast(Plan, quote(plan_changes(side, system, lexoffice, diff_settings)))
     if dry_run:
         return list(describe_changes(side, plan, system, lexoffice))
-    run_id = str(flow_run.id or uuid.uuid4())
     deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
     sections = apply_changes(
         client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes

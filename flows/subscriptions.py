@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from prefect import flow
 
-from tasks.connection import load_active_connection
-from tasks.publish import publish_report
 from tasks.report import RunReport
-from tasks.resources import lexoffice_client
+from tasks.run import Frame, Run, run_job
 from tasks.subscriptions import ensure_event_subscriptions
 
 
@@ -18,11 +16,13 @@ def ensure_subscriptions_flow(callback_url: str, connection: str = "default") ->
     Lists the connection's subscriptions, creates the missing ones (also those lexoffice
     dropped after failed deliveries or a key change); 409 counts as present. The report
     shows each event type as present, created or failed (with lexoffice's reason, e.g. the
-    URL is not HTTPS or did not answer lexoffice's HEAD probe).
+    URL is not HTTPS or did not answer lexoffice's HEAD probe). Writes neither the system
+    database nor lexoffice records, so it takes no company lock.
     """
-    conn = load_active_connection(connection)
-    report = RunReport(f"Webhook subscriptions of {connection} for {callback_url}")
-    with lexoffice_client(conn.lexoffice_settings()) as client:
-        ensure_event_subscriptions(client, callback_url, report)
-    publish_report(report, key=f"webhook-subscriptions-{connection}")
-    return report
+    title = f"Webhook subscriptions of {connection} for {callback_url}"
+
+    def steps(run: Run) -> None:
+        ensure_event_subscriptions(run.client, callback_url, run.report)
+
+    frame = Frame(system=False, lock=False)
+    return run_job(connection, "webhook-subscriptions", title, steps, frame)

@@ -21,9 +21,11 @@ def publish_report(report: RunReport, key: str) -> str:
     """Publish the report under `key`; returns its markdown, which the CLI prints too."""
     markdown = render_markdown(report)
     create_markdown_artifact(markdown, key=artifact_key(key), description=report.title)
-    rows = problem_rows(report)
-    if rows:
-        create_table_artifact(
-            rows, key=artifact_key(key, "problems"), description=f"{report.title}: problems"
-        )
+    # Published also when empty: under a stable key, the UI would otherwise keep showing an
+    # earlier run's problems as the latest.
+    create_table_artifact(
+        problem_rows(report),
+        key=artifact_key(key, "problems"),
+        description=f"{report.title}: problems",
+    )
     return markdown

@@ -27,9 +27,9 @@ from connectors.fieldservice.db import migrate
 from connectors.fieldservice.models import Customer
 from connectors.lexoffice.sandbox.server import SandboxServer
 from flows.all_connections import connection_tag, sync_all_connections
-from flows.connection_lock import ensure_limit, limit_name
 from flows.full_sync import full_sync
 from flows.master_data import sync_master_data
+from tasks.company_lock import ensure_limit, limit_name
 from tasks.connection import ConnectionDisabledError, LexsyncConnection
 from tasks.connection_registry import set_active
 from tasks.resources import dispose_engines, system_sessions
@@ -146,7 +146,7 @@ def test_fan_out_starts_one_run_per_active_company_and_skips_unfinished(
 
 def test_a_second_sync_of_the_same_company_waits_for_the_first(two_companies: Any) -> None:
     a, _ = two_companies
-    name = limit_name(a.name, "sync")
+    name = limit_name(a.name)
     ensure_limit(name)
     finished = threading.Event()
 

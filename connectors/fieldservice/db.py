@@ -20,9 +20,13 @@ from connectors.fieldservice.column_types import dumps_json
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+# How long a transaction waits for another process's write to commit before it fails with
+# "database is locked". Write transactions are short (a chunk, one record's link), so a wait
+# this long means something hangs; bounded so that it is reported rather than waited out.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous = NORMAL",
 )
 
@@ -53,7 +57,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock when the transaction starts, waiting (busy_timeout)
+        # for another writer. A deferred BEGIN that reads, then writes while another process
+        # wrote in between fails at once with "database is locked" — the busy wait does not
+        # apply to that upgrade in WAL mode (its snapshot is stale). The receiver, webhook
+        # runs, the full sync and the invoice button write one file; each transaction is
+        # short, so serialising them costs little. Readers still never wait (WAL).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

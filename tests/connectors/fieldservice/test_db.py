@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -10,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from connectors.fieldservice.db import (
     MIGRATIONS,
+    SQLITE_BUSY_TIMEOUT_MS,
     current_revision,
     downgrade,
     head_revision,
@@ -95,7 +98,9 @@ def test_sqlite_engine_enforces_foreign_keys_and_uses_wal(tmp_path: object) -> N
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert (
+                connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+            )
     finally:
         engine.dispose()
 
@@ -132,3 +137,42 @@ def test_migrations_are_shipped_as_package_data() -> None:
     # One file per revision, numbered without gaps up to the head.
     assert [name[:4] for name in names] == [f"{n:04}" for n in range(1, len(names) + 1)]
     assert names[-1][:4] == head_revision()
+
+
+def test_sqlite_writers_that_read_first_wait_for_each_other_instead_of_failing(
+    tmp_path: object,
+) -> None:
+    """Two processes' read-then-write transactions (the receiver and a sync) both commit.
+
+    With a deferred BEGIN the first one's write would fail at once with "database is
+    locked": the other committed after its read, and SQLite's busy wait does not cover that.
+    """
+    url = f"sqlite:///{tmp_path}/writers.db"
+    first, second = make_engine(url), make_engine(url)  # two engines: two processes' pools
+    try:
+        with first.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE events (n INTEGER)")
+        failures: list[BaseException] = []
+
+        def other_writer() -> None:
+            try:
+                with second.begin() as connection:
+                    connection.exec_driver_sql("SELECT count(*) FROM events").scalar()
+                    connection.exec_driver_sql("INSERT INTO events VALUES (2)")
+            except BaseException as error:
+                failures.append(error)
+
+        thread = threading.Thread(target=other_writer)
+        with first.begin() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM events").scalar()
+            thread.start()
+            thread.join(timeout=1.0)  # deferred BEGIN: it commits now; IMMEDIATE: it waits
+            connection.exec_driver_sql("INSERT INTO events VALUES (1)")
+        thread.join()
+        assert failures == []
+        with first.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT n FROM events ORDER BY n").scalars()
+            assert list(rows) == [1, 2]
+    finally:
+        first.dispose()
+        second.dispose()

@@ -27,6 +27,7 @@ from prefect.runtime import flow_run
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.errors import CredentialsError
 from tasks.company_lock import company_lock
 from tasks.connection import LexsyncConnection, load_active_connection
 from tasks.process import freeze_imported_objects
@@ -40,6 +41,7 @@ from tasks.settings import SyncSettings
 _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
 RecordFailure = Callable[[RunReport, Exception], None]
 
 
@@ -77,11 +79,13 @@ class Run:
         """One part of the run (an entity, the document import): its failure ends it alone.
 
         The reason goes into the report as the part's problem; the run goes on with the next
-        part and ends "Mit Problemen".
+        part and ends "Mit Problemen". Run-wide errors (a refused key) fail the run.
         """
         try:
             yield
         except Exception as error:
+            if is_run_wide(error):
+                raise
             reason = short_reason(error)
             _run_logger().error("%s: stopped (%s); the other parts go on", name, reason)
             _log.debug("part %s of run %s failed", name, self.run_id, exc_info=True)
@@ -147,6 +151,13 @@ def _framed(
     finally:
         _publish(run.report, frame.report_key or f"{job}-{connection}")
     return run, value
+
+
+def is_run_wide(error: Exception) -> bool:
+    """An error no other part could escape either, so the run fails at once: lexoffice
+    refusing the key (401). A 403 (a scope missing) or a 402 (not in the plan) may concern
+    one part only."""
+    return isinstance(error, CredentialsError) and error.status == 401
 
 
 def current_run_id() -> str:

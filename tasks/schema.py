@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from prefect import task
-
 from connectors.fieldservice.db import current_revision, head_revision
 from tasks.resources import system_engine
 
 
 class OutdatedSchemaError(RuntimeError):
     """The system database is not at the newest migration: run `lexsync db upgrade` first."""
-
-
-@task
-def check_system_database(database_url: str) -> None:
-    """Fail early, with what to do, when the database was never migrated or is behind."""
-    require_current_schema(database_url)
 
 
 def require_current_schema(database_url: str) -> None:

@@ -20,6 +20,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.concurrency.sync import concurrency
 from prefect.states import Crashed
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -102,6 +103,19 @@ def test_an_outdated_schema_fails_the_run_in_german_and_still_publishes_the_repo
     with pytest.raises(OutdatedSchemaError):  # a direct caller (the CLI) gets the exception
         full_sync(connection=connection_name(connection))
     assert requests_log(sandbox) == []
+
+
+def test_a_refused_api_key_fails_the_run_instead_of_each_part(
+    sandbox: SandboxServer, connection: LexsyncConnection
+) -> None:
+    name = connection_name(connection)
+    connection.lexoffice_api_key = SecretStr("not-a-key")
+    connection.save(name, overwrite=True)
+
+    state = full_sync(connection=name, return_state=True)
+
+    assert state.is_failed()
+    assert state.message and state.message.startswith("Fehlgeschlagen: CredentialsError")
 
 
 @flow(name="frame-test-job")

@@ -35,7 +35,11 @@ class LexofficeSettings(BaseModel):
     pacing_dir: Path = Field(default_factory=default_pacing_dir)
     # When set, pacing is shared through Redis (several machines) instead of a local file.
     pacing_redis_url: str | None = None
-    max_attempts: int = Field(default=5, ge=1)
+    # All attempts and waits of one request stay within this budget. lexoffice answers 429
+    # when a client is too fast and only asks it to wait: at least a minute is ridden out.
+    retry_budget_seconds: float = Field(default=90.0, ge=0)
+    # A guard against a server that keeps asking to retry at once (Retry-After: 0).
+    max_attempts: int = Field(default=100, ge=1)
     backoff_base_seconds: float = Field(default=0.5, ge=0)
     backoff_cap_seconds: float = Field(default=8.0, ge=0)
 

@@ -58,7 +58,11 @@ def report_state(sessions: sessionmaker[Session], work_report_id: int) -> tuple[
         return report.status, invoice_id, attempt.status if attempt else None
 
 
-@pytest.mark.parametrize("fault", ["lose_response", "504"])
+# Every way lexoffice can answer badly after it created the invoice (connectors/lexoffice/failures).
+COMMIT_THEN_FAIL = ["commit-500", "commit-502", "commit-503", "504", "lose_response", "unreadable"]
+
+
+@pytest.mark.parametrize("fault", COMMIT_THEN_FAIL)
 def test_an_answer_lost_after_lexoffice_created_the_invoice_yields_exactly_one(
     connection: LexsyncConnection,
     sandbox: SandboxServer,

@@ -84,6 +84,8 @@ def _totals(plan: InvoicePlan, result: InvoiceResult | None) -> list[str]:
         percent, absolute = discount.percent, discount.absolute
         what = f"{german(percent)} %" if percent is not None else euro(absolute or Decimal(0))
         text += ["", f"Overall discount: {what}."]
+    if plan.folded_percent is not None:
+        text += ["", f"Overall discount {german(plan.folded_percent)} %, in each line's discount."]
     if result is not None:
         number = result.voucher_number or "draft, no number yet"
         text += ["", f"lexoffice invoice: [{number}]({result.url})"]

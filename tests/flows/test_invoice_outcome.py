@@ -37,7 +37,7 @@ EDITED_LINE = 11  # 1 × 78.00 € at 19 % in the seeded work report
 def created_with_a_difference(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: Any, finalize: bool = False
 ) -> tuple[int, str]:
-    """A work report whose invoice lexoffice created with totals 0.01 € net above lexsync's
+    """A work report whose invoice lexoffice created with totals 0.01 € above lexsync's
     (a run killed after its POST, then a user edits a price in lexoffice)."""
     seeded = seed_linked_work_report(sessions, sandbox.control)
     with LexofficeClient(connection.lexoffice_settings()) as client:
@@ -87,16 +87,16 @@ def test_differing_totals_are_recorded_reported_in_german_and_never_sent_twice(
         with pytest.raises(TotalsMismatchError) as caught:
             create_invoice(work_report_id, name)
         message = caught.value.problem
-        assert "lexoffice: netto 849,65 €, Steuer 158,54 €, brutto 1.008,19 €" in message
-        assert "lexsync: netto 849,64 €, Steuer 158,53 €, brutto 1.008,17 €" in message
-        assert "Differenz brutto 0,02 €" in message
+        assert "lexoffice: netto 849,63 €, Steuer 158,53 €, brutto 1.008,16 €" in message
+        assert "lexsync: netto 849,62 €, Steuer 158,53 €, brutto 1.008,15 €" in message
+        assert "Differenz brutto 0,01 €" in message
         assert f"lexsync invoice {work_report_id} --accept" in message
         assert f"lexsync invoice {work_report_id} --void" in message
     row = attempt_row(sessions, work_report_id)
     assert row["status"] == InvoiceAttemptStatus.CREATED and row["invoice"] == created
     assert row["url"].endswith(f"/permalink/invoices/view/{created}")
-    assert row["expected"] == (D("849.64"), D("158.53"), D("1008.17"))
-    assert row["lexoffice"] == (D("849.65"), D("158.54"), D("1008.19"))
+    assert row["expected"] == (D("849.62"), D("158.53"), D("1008.15"))
+    assert row["lexoffice"] == (D("849.63"), D("158.53"), D("1008.16"))
     assert row["report"] == WorkReportStatus.COMPLETED
     assert invoice_ids(sandbox) == [created] and len(invoice_posts(sandbox)) == 1
 
@@ -121,7 +121,7 @@ def test_accept_marks_the_work_report_invoiced_with_lexoffice_totals(
         InvoiceAttemptStatus.INVOICED,
         WorkReportStatus.INVOICED,
     )
-    assert row["report_invoice"] == created and row["lexoffice"][2] == D("1008.19")
+    assert row["report_invoice"] == created and row["lexoffice"][2] == D("1008.16")
     assert main([*args, "--accept"]) == 1  # nothing waits any more
     assert "bereits abgerechnet" in capsys.readouterr().err
     assert len(invoice_posts(sandbox)) == 1

@@ -145,10 +145,11 @@ def _sandbox_body(lines: list[InvoiceLine], tax_type: str) -> list[dict[str, Any
 @pytest.mark.parametrize(
     "discount", [None, TotalDiscount(percent=D("7.5")), TotalDiscount(absolute=D("99.99"))]
 )
-def test_expected_totals_equal_the_sandboxes_for_random_invoices(  # the same rules, twice: a
-    # guard that the sandbox and lexsync stay in step; the authority is the documented sample
+def test_expected_totals_equal_the_sandboxes_for_random_invoices(
     tax_type: str, discount: TotalDiscount | None
 ) -> None:
+    """The same rules written twice keep the sandbox and lexsync in step; the authority on
+    what lexoffice computes are the documented sample and issue 15's observation above."""
     rng = random.Random(4711)
     total_price: dict[str, Any] = {}
     if discount and discount.percent is not None:

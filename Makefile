@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo up down test lint format clean bench
+.PHONY: demo up down test lint format clean bench bench-faults
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -51,6 +51,15 @@ bench: $(STAMP)
 		echo "== $(BIN)/python -m tests.benchmarks.bench_sync $$run"; \
 		$(BIN)/python -m tests.benchmarks.bench_sync $$run || exit 1; \
 	done
+
+## The seeded fault suite over many seeds (tests/faults/test_faults_scenarios.py): every create
+## endpoint × every way a create can fail, draft and finalized invoices; each seed must end
+## like the fault-free run (no duplicate, no lost update). About 30 s a seed on SQLite.
+FAULT_SEEDS ?= 100
+FAULT_DB ?= sqlite
+bench-faults: $(STAMP)
+	LEXSYNC_FAULT_SEEDS=$(FAULT_SEEDS) $(BIN)/pytest -q -p no:cacheprovider \
+		tests/faults/test_faults_scenarios.py -k "$(FAULT_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

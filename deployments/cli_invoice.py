@@ -3,6 +3,17 @@
 Exit 0 when the invoice is in lexoffice (created now or found from an earlier attempt), 1
 when the work report cannot be invoiced (not completed, already invoiced, a rate missing, …)
 or sending failed, 2 for a configuration error.
+
+When lexoffice's totals of the created invoice differ from lexsync's, the run says so and
+the work report waits for a person's decision (a re-run never sends a second invoice):
+- `lexsync invoice WORK_REPORT_ID --accept`: take the invoice as lexoffice has it; the work
+  report is marked invoiced;
+- `lexsync invoice WORK_REPORT_ID --void`: after the draft was deleted (or the invoice
+  voided) in lexoffice, forget it; the next `lexsync invoice WORK_REPORT_ID` sends anew.
+- `lexsync invoice WORK_REPORT_ID --new-contact`: the customer's lexoffice contact was
+  deleted (the run refuses before sending anything): unlink it; the next run exports the
+  customer as a new contact.
+Each exits 0 when done, 1 when refused (the message says why and what to do).
 """
 
 from __future__ import annotations
@@ -11,15 +22,31 @@ import argparse
 from typing import Any
 
 from deployments.cli_progress import working
-from deployments.cli_support import EXIT_OK, add_connection_argument
+from deployments.cli_support import EXIT_FAILED_RECORDS, EXIT_OK, add_connection_argument, error
 from deployments.cli_sync import report_failure
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("invoice", help="invoice one completed work report now")
     parser.add_argument("work_report_id", type=int, metavar="WORK_REPORT_ID")
-    parser.add_argument(
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
         "--finalize", action="store_true", help="finalize it (default: a draft in lexoffice)"
+    )
+    what.add_argument(
+        "--accept",
+        action="store_true",
+        help="accept the created invoice whose totals differ, as lexoffice has it",
+    )
+    what.add_argument(
+        "--new-contact",
+        action="store_true",
+        help="unlink the customer from its deleted lexoffice contact (re-created on invoicing)",
+    )
+    what.add_argument(
+        "--void",
+        action="store_true",
+        help="forget the created invoice once it is deleted or voided in lexoffice",
     )
     add_connection_argument(parser)
     parser.set_defaults(run=run)
@@ -28,6 +55,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from flows.invoice import create_invoice
 
+    if args.accept or args.void or args.new_contact:
+        return decide(args)
     try:
         with working(f"invoice for work report {args.work_report_id}"):
             result = create_invoice(args.work_report_id, args.connection, finalize=args.finalize)
@@ -50,3 +79,31 @@ def render_result(work_report_id: int, result: Any) -> str:
             f"  open in lexoffice: {result.url}",
         ]
     )
+
+
+def decide(args: argparse.Namespace) -> int:
+    """Accept or void the invoice of a work report whose totals differ (no Prefect run)."""
+    from deployments.connection import load_active_connection
+    from tasks.invoicing.decisions import accept_invoice, forget_deleted_contact, void_invoice
+    from tasks.invoicing.errors import InvoicingError
+    from tasks.resources import lexoffice_client, system_sessions
+
+    try:
+        connection = load_active_connection(args.connection)
+        sessions = system_sessions(connection.database_url)
+        if args.new_contact:
+            print(forget_deleted_contact(sessions, args.work_report_id))
+            return EXIT_OK
+        with lexoffice_client(connection.lexoffice_settings()) as client:
+            if args.accept:
+                app_url = connection.settings.invoicing.app_base_url
+                decided = accept_invoice(sessions, client, args.work_report_id, app_url)
+            else:
+                decided = void_invoice(sessions, client, args.work_report_id)
+    except InvoicingError as refused:
+        error(refused.problem)
+        return EXIT_FAILED_RECORDS
+    except Exception as failure:
+        return report_failure(failure)
+    print(decided.message)
+    return EXIT_OK

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from types import TracebackType
 from typing import TypeVar
@@ -68,11 +69,15 @@ class LexofficeClient:
         http: httpx.Client | None = None,
         *,
         pacer: Pacer | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`sleep` and `clock` time the retry waits (tests pass a fake clock)."""
         self.settings = settings
         self._owns_http = http is None
         self._http = http if http is not None else build_http_client(settings)
-        self._transport = Transport(settings, self._http, pacer or build_pacer(settings))
+        pacer = pacer or build_pacer(settings)
+        self._transport = Transport(settings, self._http, pacer, sleep=sleep, clock=clock)
 
     def __repr__(self) -> str:
         return f"LexofficeClient(base_url={self.settings.api_root!r})"

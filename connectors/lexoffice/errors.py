@@ -27,6 +27,11 @@ class LexofficeError(Exception):
         self.body_text = body_text
         super().__init__(self._message())
 
+    def add_note_to_reason(self, note: str) -> None:
+        """Append `note` (e.g. how long the client retried) to the reason and the message."""
+        self.reason = f"{self.reason}; {note}" if self.reason else note
+        self.args = (self._message(),)
+
     def _message(self) -> str:
         status = "no response" if self.status is None else f"HTTP {self.status}"
         text = f"{self.method} {self.path} → {status}"
@@ -87,15 +92,16 @@ class RequestError(LexofficeError):
 
 
 class RetryLaterError(LexofficeError):
-    """lexoffice could not serve the request now; the client already retried. Try later."""
+    """lexoffice could not serve the request now; the client already retried within its
+    retry budget (the message says how long). Try later."""
 
 
 class RateLimitedError(RetryLaterError):
-    """429 after the client's retries ran out."""
+    """429 until the client's retry budget ran out."""
 
 
 class ServerError(RetryLaterError):
-    """5xx after the client's retries ran out (or a 5xx that is not worth retrying)."""
+    """5xx (or an unreadable answer) until the client's retry budget ran out."""
 
 
 class ConnectionFailedError(RetryLaterError):
@@ -103,7 +109,7 @@ class ConnectionFailedError(RetryLaterError):
 
 
 class OutcomeUnknownError(LexofficeError):
-    """A POST may or may not have been performed (read timeout, 504, lost response, 500/502).
+    """A POST may or may not have been performed (any 5xx, timeout, lost or unreadable answer).
 
     Never resend blindly: look for the record first (e.g. in the voucherlist). `sent_body`
     is the JSON that was sent, so the caller can search for it.

@@ -1,16 +1,18 @@
-"""One lexoffice request: pace, send, classify, retry. The single retry layer of the client.
+"""One lexoffice request: pace, send, classify, wait, retry. The single retry layer.
 
-Retry rules (bounded attempts, exponential backoff with jitter, every attempt paced):
-- 429 and 503 and connect failures: lexoffice did not perform the call → retry any method.
-- 500, 502, 504, read timeouts and lost responses: the call may have been performed.
-  GET, PUT and DELETE are retried (a repeated PUT carries the old version and gets a 409,
-  which the caller handles). A POST is never repeated: `OutcomeUnknownError`.
-- A DELETE retried after an unknown outcome that then gets 404 counts as done: the first
-  attempt deleted the resource, which is what the caller asked for.
+Which failures are retried, and which make a POST `OutcomeUnknownError`, is the table in
+`connectors.lexoffice.failures`. Every retry waits — the server's Retry-After when it sends
+one, else exponential backoff with jitter — and all attempts of one request together stay
+within `settings.retry_budget_seconds` (≥ 60 s by default: lexoffice asks a client that
+exceeds its rate to wait, not to give up). When the next wait would overrun the budget, the
+last error is raised, saying how many attempts were made over how long.
+The clock and the sleep are injected, so tests can ride out a minute of 429s at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json
 import logging
 import random
@@ -25,7 +27,16 @@ from connectors.lexoffice.errors import (
     ConnectionFailedError,
     LexofficeError,
     OutcomeUnknownError,
+    ServerError,
     error_for_response,
+)
+from connectors.lexoffice.failures import (
+    REPEATABLE_METHODS,
+    Performed,
+    classify_network,
+    classify_status,
+    classify_unreadable,
+    unreadable_body,
 )
 from connectors.lexoffice.pacing import Pacer
 from connectors.lexoffice.search import Params, query_string
@@ -34,10 +45,7 @@ from connectors.lexoffice.stats import REQUEST_STATS, RequestStats
 
 logger = logging.getLogger(__name__)
 
-NOT_PERFORMED_STATUSES = frozenset({429, 503})
-MAYBE_PERFORMED_STATUSES = frozenset({500, 502, 504})
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-REPEATABLE_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+MAX_RETRY_AFTER_SECONDS = 3600.0  # a Retry-After beyond this is read as "not within budget"
 
 
 @dataclass
@@ -48,6 +56,26 @@ class _Attempt:
     error: LexofficeError | None = None
     retry: bool = False
     maybe_performed: bool = False
+    retry_after: float | None = None
+
+
+@dataclass
+class _Budget:
+    """The time one request may spend on attempts and waits, from its first attempt."""
+
+    seconds: float
+    clock: Callable[[], float]
+    started: float = 0.0
+    attempts: int = 0
+
+    def start(self) -> None:
+        self.started = self.clock()
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def allows(self, delay: float) -> bool:
+        return self.elapsed() + delay <= self.seconds
 
 
 class Transport:
@@ -60,11 +88,13 @@ class Transport:
         pacer: Pacer,
         sleep: Callable[[float], None] = time.sleep,
         stats: RequestStats = REQUEST_STATS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.http = http
         self.pacer = pacer
         self._sleep = sleep
+        self._clock = clock
         self.stats = stats
 
     def request(
@@ -72,14 +102,19 @@ class Transport:
     ) -> httpx.Response:
         """Send `method path` and return the successful response, or raise a LexofficeError."""
         request = self._build(method, path, params, body)
+        budget = _Budget(self.settings.retry_budget_seconds, self._clock)
+        budget.start()
         maybe_performed = False
-        for attempt in range(1, self.settings.max_attempts + 1):
+        while True:
+            budget.attempts += 1
             outcome = self._attempt(request, path, body, maybe_performed)
             maybe_performed = maybe_performed or outcome.maybe_performed
-            if not outcome.retry or attempt == self.settings.max_attempts:
+            if not outcome.retry:
                 return self._finish(outcome)
-            self._back_off(method, path, attempt)
-        raise AssertionError("unreachable: max_attempts >= 1")
+            delay = self._delay(outcome, budget.attempts)
+            if budget.attempts >= self.settings.max_attempts or not budget.allows(delay):
+                return self._give_up(outcome, budget)
+            self._wait(method, path, budget.attempts, delay)
 
     def _build(self, method: str, path: str, params: Params | None, body: Any) -> httpx.Request:
         headers = {
@@ -103,10 +138,8 @@ class Transport:
         self.stats.record_pacing(time.perf_counter() - paced)
         try:
             response = self._send(request)
-        except NOT_SENT_ERRORS as exc:
-            return self._network_failure(request, path, exc, performed=False, body=body)
         except httpx.TransportError as exc:
-            return self._network_failure(request, path, exc, performed=True, body=body)
+            return self._network_failure(request, path, exc, body)
         logger.debug("lexoffice %s %s → %s", request.method, path, response.status_code)
         return self._classify(request.method, path, response, body, maybe_performed)
 
@@ -125,30 +158,38 @@ class Transport:
     ) -> _Attempt:
         status = response.status_code
         if response.is_success:
+            if unreadable_body(method, response):
+                return self._unreadable(method, path, status, body)
             return _Attempt(response=response)
         if method == "DELETE" and status == 404 and maybe_performed:
             return _Attempt(response=response)
         error = error_for_response(method, path, status, self._redact(response.text))
-        if status in NOT_PERFORMED_STATUSES:
-            return _Attempt(error=error, retry=True)
-        if status in MAYBE_PERFORMED_STATUSES:
-            return self._maybe_performed(method, path, error, body)
-        return _Attempt(error=error)
+        outcome = self._by_class(classify_status(status), method, path, error, body)
+        outcome.retry_after = retry_after_seconds(response) if outcome.retry else None
+        return outcome
+
+    def _unreadable(self, method: str, path: str, status: int, body: Any) -> _Attempt:
+        logger.warning("lexoffice %s %s → %s with an unreadable body", method, path, status)
+        error = ServerError(method, path, status, "answer could not be read")
+        return self._by_class(classify_unreadable(), method, path, error, body)
 
     def _network_failure(
-        self,
-        request: httpx.Request,
-        path: str,
-        exc: httpx.TransportError,
-        performed: bool,
-        body: Any,
+        self, request: httpx.Request, path: str, exc: httpx.TransportError, body: Any
     ) -> _Attempt:
         reason = type(exc).__name__  # never str(exc): keep whatever httpx saw out of messages
         logger.warning("lexoffice %s %s failed: %s", request.method, path, reason)
         error = ConnectionFailedError(request.method, path, None, reason)
-        if not performed:
+        return self._by_class(classify_network(exc), request.method, path, error, body)
+
+    def _by_class(
+        self, performed: Performed, method: str, path: str, error: LexofficeError, body: Any
+    ) -> _Attempt:
+        """What the classification table says to do with this failure of this method."""
+        if performed == Performed.NOT_PERFORMED:
             return _Attempt(error=error, retry=True)
-        return self._maybe_performed(request.method, path, error, body)
+        if performed == Performed.OUTCOME_UNKNOWN:
+            return self._maybe_performed(method, path, error, body)
+        return _Attempt(error=error)
 
     def _maybe_performed(
         self, method: str, path: str, error: LexofficeError, body: Any
@@ -165,14 +206,55 @@ class Transport:
         logger.info("lexoffice request failed: %s", outcome.error)
         raise outcome.error
 
-    def _back_off(self, method: str, path: str, attempt: int) -> None:
+    def _delay(self, outcome: _Attempt, attempt: int) -> float:
+        """Retry-After when the server sent one, else exponential backoff with jitter."""
+        if outcome.retry_after is not None:
+            return outcome.retry_after
         ceiling = self.settings.backoff_base_seconds * 2 ** (attempt - 1)
-        delay = min(self.settings.backoff_cap_seconds, ceiling) * random.uniform(0.5, 1.0)
+        return min(self.settings.backoff_cap_seconds, ceiling) * random.uniform(0.5, 1.0)
+
+    def _wait(self, method: str, path: str, attempt: int, delay: float) -> None:
         logger.info("lexoffice %s %s: retry %d in %.2fs", method, path, attempt, delay)
         started = time.perf_counter()
         self._sleep(delay)
         self.stats.record_backoff(time.perf_counter() - started)
 
+    def _give_up(self, outcome: _Attempt, budget: _Budget) -> httpx.Response:
+        assert outcome.error is not None
+        outcome.error.add_note_to_reason(
+            f"gave up after {budget.attempts} attempts in {budget.elapsed():.1f} s "
+            f"(retry budget {self.settings.retry_budget_seconds:g} s)"
+        )
+        return self._finish(outcome)
+
     def _redact(self, text: str) -> str:
         secret = self.settings.api_key.get_secret_value()
         return text.replace(secret, "[redacted]") if secret else text
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """The Retry-After header in seconds (delta or HTTP date), if the server sent one.
+
+    lexoffice documents none (lexoffice-api.md, rate limits), but gateways in front of it may.
+    """
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    seconds: float | None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = _seconds_until(value)
+    if seconds is None:
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def _seconds_until(http_date: str) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return (when - dt.datetime.now(dt.UTC)).total_seconds()

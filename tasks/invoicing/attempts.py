@@ -124,7 +124,15 @@ def _retake(
 ) -> AttemptState:
     """Take an attempt over to send the plan (again); only one of two racing runs succeeds."""
     values = _sent_values(plan, finalize, run_id)
-    values.update(status=InvoiceAttemptStatus.SENDING, error=None, lexoffice_invoice_id=None)
+    values.update(
+        status=InvoiceAttemptStatus.SENDING,
+        error=None,
+        lexoffice_invoice_id=None,
+        lexoffice_invoice_url=None,
+        lexoffice_net=None,
+        lexoffice_tax=None,
+        lexoffice_gross=None,
+    )
     if not queries.claim_invoice_attempt(session, attempt, seen_sent_at=seen_sent_at, **values):
         raise InvoicingError(plan.record, None, "another run took this invoice over; see that run")
     return _state(attempt, NextStep.SEND)

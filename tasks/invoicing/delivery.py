@@ -32,6 +32,7 @@ from tasks.invoicing.errors import (
 )
 from tasks.invoicing.plan import InvoicePlan, carries_reference, to_lexoffice
 from tasks.invoicing.totals import Totals
+from tasks.invoicing.wording import invoice_name, totals_differ_message
 
 
 @dataclass(frozen=True)
@@ -168,20 +169,22 @@ def check_and_mark(
     delivered: Delivered,
     app_base_url: str,
 ) -> InvoiceResult:
-    """Read the invoice back, compare its totals to the cent, mark the work report invoiced."""
+    """Read the invoice back, compare its totals to the cent, mark the work report invoiced.
+
+    Totals that differ strand nothing: the invoice is recorded on the attempt with both
+    totals and TotalsMismatchError says how a person accepts or voids it.
+    """
     invoice = _read_back(sessions, client, plan, delivered)
     expected, actual = delivered.state.expected, lexoffice_totals(invoice)
-    if (expected.net, expected.tax, expected.gross) != (actual.net, actual.tax, actual.gross):
-        message = (
-            f"of invoice {delivered.invoice_id} in lexoffice differ from lexsync's: "
-            f"net {actual.net} vs {expected.net}, tax {actual.tax} vs {expected.tax}, "
-            f"gross {actual.gross} vs {expected.gross}; the work report is not marked "
-            "invoiced: check the invoice in lexoffice"
+    url = invoice_url(app_base_url, delivered.invoice_id)
+    if not same_totals(expected, actual):
+        message = totals_differ_message(
+            plan.work_report_id, invoice_name(invoice.voucher_number), url, actual, expected
         )
+        record_difference(sessions, plan.work_report_id, delivered.invoice_id, url, actual)
         note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.CREATED, error=message)
         raise TotalsMismatchError(plan.record, "totals", message)
-    url = invoice_url(app_base_url, delivered.invoice_id)
-    _mark(sessions, plan.work_report_id, delivered.invoice_id, invoice.voucher_number, url)
+    mark_invoiced(sessions, plan.work_report_id, delivered.invoice_id, invoice.voucher_number, url)
     return InvoiceResult(
         delivered.invoice_id,
         invoice.voucher_number,
@@ -190,6 +193,26 @@ def check_and_mark(
         actual,
         delivered.created_now,
     )
+
+
+def same_totals(expected: Totals, actual: Totals) -> bool:
+    return (expected.net, expected.tax, expected.gross) == (actual.net, actual.tax, actual.gross)
+
+
+def record_difference(
+    sessions: sessionmaker[Session],
+    work_report_id: int,
+    invoice_id: uuid.UUID,
+    url: str,
+    actual: Totals,
+) -> None:
+    """Keep the invoice and lexoffice's totals on the attempt, next to the expected ones."""
+    with sessions.begin() as session:
+        attempt = queries.get_invoice_attempt(session, work_report_id)
+        assert attempt is not None, "the attempt is recorded before anything is sent"
+        queries.record_lexoffice_totals(
+            session, attempt, invoice_id=invoice_id, url=url, totals=actual
+        )
 
 
 def _read_back(
@@ -207,7 +230,7 @@ def _read_back(
         raise InvoicingError(plan.record, None, message + "; run again to invoice anew") from error
 
 
-def _mark(
+def mark_invoiced(
     sessions: sessionmaker[Session],
     work_report_id: int,
     invoice_id: uuid.UUID,

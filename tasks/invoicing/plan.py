@@ -29,7 +29,13 @@ from connectors.lexoffice.models.vouchers import (
 from tasks.invoicing import preconditions as check
 from tasks.invoicing.layout import LaidOut, lay_out
 from tasks.invoicing.lines import ArticleLinks, InvoiceLine, detailed_lines
-from tasks.invoicing.totals import TotalDiscount, Totals, expected_totals, sent_unit_price
+from tasks.invoicing.totals import (
+    TotalDiscount,
+    Totals,
+    expected_totals,
+    fold_overall_percent,
+    sent_unit_price,
+)
 from tasks.settings import InvoiceLayout
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -57,11 +63,15 @@ class InvoicePlan:
     record: str
     context: InvoiceContext
     laid_out: LaidOut
+    # The overall discount as sent in `totalPrice` (only an absolute one: a percentage is
+    # folded into the lines, see `totals.fold_overall_percent`).
     discount: TotalDiscount | None
     totals: Totals
     service_from: dt.date
     service_to: dt.date | None
     introduction: str
+    # The work report's overall percentage, as folded into every priced line.
+    folded_percent: Decimal | None = None
 
     @property
     def lines(self) -> tuple[InvoiceLine, ...]:
@@ -94,6 +104,10 @@ def plan_invoice(report: WorkReport, context: InvoiceContext) -> InvoicePlan:
     check.require_tax_rates(report, lines, check.allowed_tax_rates(context.tax_type, service_day))
     laid_out = lay_out(lines, context.layout, report.describe())
     discount = _discount(report)
+    folded = discount.percent if discount is not None else None
+    if folded is not None:
+        laid_out = dataclasses.replace(laid_out, lines=fold_overall_percent(laid_out.lines, folded))
+        discount = None
     return InvoicePlan(
         work_report_id=report.id,
         record=report.describe(),
@@ -104,6 +118,7 @@ def plan_invoice(report: WorkReport, context: InvoiceContext) -> InvoicePlan:
         service_from=report.date_from,
         service_to=report.date_to if report.date_to != report.date_from else None,
         introduction=_introduction(report),
+        folded_percent=folded,
     )
 
 

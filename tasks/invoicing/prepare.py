@@ -24,6 +24,7 @@ from tasks.invoicing.plan import (
     plan_invoice,
 )
 from tasks.invoicing.preconditions import require_invoiceable
+from tasks.invoicing.wording import contact_gone_message
 from tasks.report import RunReport
 from tasks.settings import InvoiceLayout, SyncSettings
 
@@ -71,8 +72,13 @@ def _customer_contact(
             queries.get_work_report(session, work_report_id), work_report_id
         )
         link = queries.get_link(session, SyncEntity.CUSTOMER, work_report.customer_id)
-        linked = link is not None and link.status == LinkStatus.ACTIVE
-        return work_report.customer_id, link.lexoffice_id if link and linked else None
+        if link is not None and link.status != LinkStatus.ACTIVE:
+            raise PreconditionError(
+                work_report.customer.describe(),
+                None,
+                contact_gone_message(work_report, link.lexoffice_id, link.status),
+            )
+        return work_report.customer_id, link.lexoffice_id if link else None
 
 
 def _export_customer(

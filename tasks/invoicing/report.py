@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.errors import InvoicingError
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.totals import line_amount, sent_unit_price
+from tasks.invoicing.wording import euro, german
 from tasks.report import Problem, RunReport
 
 ENTITY = "invoice"
@@ -76,11 +78,14 @@ def _totals(plan: InvoicePlan, result: InvoiceResult | None) -> list[str]:
     discount = plan.discount
     text = ["| total | lexsync | lexoffice |", "| --- | --- | --- |"]
     for name in ("net", "tax", "gross"):
-        actual = getattr(result.totals, name) if result else "(not read)"
-        text.append(f"| {name} | {getattr(expected, name)} | {actual} |")
+        actual = euro(getattr(result.totals, name)) if result else "(not read)"
+        text.append(f"| {name} | {euro(getattr(expected, name))} | {actual} |")
     if discount is not None:
-        what = f"{discount.percent} %" if discount.percent is not None else f"{discount.absolute} €"
+        percent, absolute = discount.percent, discount.absolute
+        what = f"{german(percent)} %" if percent is not None else euro(absolute or Decimal(0))
         text += ["", f"Overall discount: {what}."]
+    if plan.folded_percent is not None:
+        text += ["", f"Overall discount {german(plan.folded_percent)} %, in each line's discount."]
     if result is not None:
         number = result.voucher_number or "draft, no number yet"
         text += ["", f"lexoffice invoice: [{number}]({result.url})"]

@@ -41,7 +41,33 @@ from tests.tasks.invoicing.invoicing_builders import seed_linked_work_report
 
 WRITE_PATHS = ("/v1/contacts", "/v1/articles", "/v1/invoices")
 READ_PATHS = ("/v1/contacts", "/v1/articles", "/v1/voucherlist", "/v1/profile")
-MAYBE_PERFORMED = ("500", "504", "timeout", "lose_response")
+MAYBE_PERFORMED = (
+    "500",
+    "504",
+    "commit-502",
+    "commit-503",
+    "timeout",
+    "lose_response",
+    "unreadable",
+)
+# Every way a create can fail: refused before (429, 5xx) or performed and then answered
+# badly (commit-then-5xx, 504, a real read timeout, a dropped connection, an unreadable 200).
+CREATE_FAULTS = (
+    "429",
+    "500",
+    "503",
+    "commit-500",
+    "commit-502",
+    "commit-503",
+    "504",
+    "timeout",
+    "lose_response",
+    "unreadable",
+)
+# The client's read timeout in the suite (LEXSYNC_LEXOFFICE_READ_TIMEOUT) and how long a
+# `timeout` fault holds the answer: longer, so the client really times out.
+READ_TIMEOUT_SECONDS = 2.0
+HELD_ANSWER_SECONDS = 2.5
 SETTLE_ROUNDS = 3
 DOCUMENT_DATE = "2026-03-02T10:00:00.000+01:00"
 Edit = tuple[str, str, dict[str, Any]]  # resource, lexoffice id, changes
@@ -144,15 +170,19 @@ def apply_edits(org: Org, edits: list[Edit]) -> None:
 def fault_schedule(seed_value: int) -> list[dict[str, Any]]:
     """The faults one seed arms (the sandbox keeps one random rule; counted rules go first).
 
+    - the first create on one endpoint fails one way, chosen so that every 30 consecutive
+      seeds cover every endpoint × every kind of `CREATE_FAULTS`;
     - a random share of POSTs fails any way lexoffice can fail (lost answers included);
     - one PUT and one or two reads fail in a way the call may or may not have happened;
     - two 429 bursts of one to three answers hit a random endpoint.
-    Late answers come after 0.2 s: the client waits 35 s, so they are slow, not lost; a read
-    timeout takes the client's lost-answer path, which `lose_response` exercises.
+    A `timeout` holds the answer longer than the client's read timeout (see
+    `READ_TIMEOUT_SECONDS`): the call was performed, the client never learns it.
     """
     rng = random.Random(seed_value)
-    kinds = ["429", "500", "503", "504", "timeout", "lose_response"]
+    kind = CREATE_FAULTS[seed_value % len(CREATE_FAULTS)]
+    endpoint = WRITE_PATHS[(seed_value // len(CREATE_FAULTS)) % len(WRITE_PATHS)]
     schedule: list[dict[str, Any]] = [
+        {"fault": kind, "count": 1, "method": "POST", "path": endpoint},
         {"fault": rng.choice(MAYBE_PERFORMED), "count": 1, "method": "PUT"},
         {
             "fault": rng.choice(MAYBE_PERFORMED),
@@ -165,9 +195,10 @@ def fault_schedule(seed_value: int) -> list[dict[str, Any]]:
         {"fault": "429", "count": rng.randint(1, 3), "path": rng.choice(WRITE_PATHS)}
         for _ in range(2)
     ]
-    schedule.append({"rate": 0.3, "seed": seed_value, "faults": kinds, "method": "POST"})
+    random_posts = list(CREATE_FAULTS)
+    schedule.append({"rate": 0.3, "seed": seed_value, "faults": random_posts, "method": "POST"})
     for rule in schedule:
-        rule["delay"] = 0.2
+        rule["delay"] = HELD_ANSWER_SECONDS
     return schedule
 
 
@@ -218,13 +249,17 @@ class RunOutcome:
         return not self.problems and not self.failures
 
 
-def run_round(org: Org, connection: str, work_report_id: int | None) -> RunOutcome:
+def run_round(
+    org: Org, connection: str, work_report_id: int | None, finalize: bool = False
+) -> RunOutcome:
     """A full sync and (until it succeeded) the invoice flow, as schedule and button would."""
     before = len(org.requests())
     outcome = RunOutcome()
     _run_into(outcome, "full sync", lambda: full_sync(connection=connection))
     if work_report_id is not None:
-        invoiced = _run_into(outcome, "invoice", lambda: create_invoice(work_report_id, connection))
+        invoiced = _run_into(
+            outcome, "invoice", lambda: create_invoice(work_report_id, connection, finalize)
+        )
         outcome.invoiced = invoiced
     log = org.requests()[before:]
     outcome.writes = [r for r in log if r["method"] in ("POST", "PUT")]
@@ -260,11 +295,13 @@ def save_connection(sandbox: SandboxServer, api_key: str, database_url: str) -> 
     return name
 
 
-def settle(org: Org, name: str, work_report_id: int, invoiced: bool) -> list[RunOutcome]:
+def settle(
+    org: Org, name: str, work_report_id: int, invoiced: bool, finalize: bool = False
+) -> list[RunOutcome]:
     """Rounds without faults until one reports nothing and writes nothing to lexoffice."""
     outcomes: list[RunOutcome] = []
     for _ in range(SETTLE_ROUNDS):
-        outcome = run_round(org, name, None if invoiced else work_report_id)
+        outcome = run_round(org, name, None if invoiced else work_report_id, finalize)
         invoiced = invoiced or outcome.invoiced
         outcomes.append(outcome)
         if outcome.clean and not outcome.writes and invoiced:

@@ -86,7 +86,7 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
     key = f"invoice-{connection_name(connection)}-work-report-{seeded.work_report_id}"
     lines = artifacts[f"{key}-lines"]
     assert "| 3 | service | Elektroinstallation (Geselle) | 4.0000 | Stunde | 62.0000 |" in lines
-    assert "| gross | 1008.17 | 1008.17 |" in lines
+    assert "| gross | 1.008,15 € | 1.008,15 € |" in lines
     assert "| invoice | system → lexoffice | 1 |" in artifacts[key]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -103,11 +104,17 @@ def test_same_field_edited_during_sync_becomes_a_conflict_not_an_overwrite(
     assert contact["phoneNumbers"]["business"] == ["0911 2"]
 
 
+@pytest.mark.parametrize(
+    "fault", ["commit-500", "commit-502", "commit-503", "504", "lose_response", "unreadable"]
+)
 def test_lost_answer_after_create_links_the_contact_without_a_duplicate(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer,
+    connection: LexsyncConnection,
+    sessions: sessionmaker[Session],
+    fault: str,
 ) -> None:
     local_id = add_customer(sessions, last_name="Lorenz", email="lorenz@example.de")
-    inject_fault(sandbox, fault="lose_response", method="POST", path="/v1/contacts", count=1)
+    inject_fault(sandbox, fault=fault, method="POST", path="/v1/contacts", count=1)
 
     first = sync(connection, "customers")
     second = sync(connection, "customers")
@@ -118,6 +125,28 @@ def test_lost_answer_after_create_links_the_contact_without_a_duplicate(
     with sessions.begin() as session:
         link = queries.get_link(session, SyncEntity.CUSTOMER, local_id)
         assert link is not None and str(link.lexoffice_id) == contact["id"]
+    assert second.problems == []
+
+
+@pytest.mark.parametrize("fault", ["commit-503", "lose_response", "unreadable"])
+def test_lost_answer_after_create_links_the_article_without_a_duplicate(
+    sandbox: SandboxServer,
+    connection: LexsyncConnection,
+    sessions: sessionmaker[Session],
+    fault: str,
+) -> None:
+    local_id = add_product(sessions, "Steckdose", article_number="SD-9")
+    inject_fault(sandbox, fault=fault, method="POST", path="/v1/articles", count=1)
+
+    first = sync(connection, "products")
+    second = sync(connection, "products")
+
+    assert first.failed == 0, first.problems
+    [article] = lexoffice_records(sandbox, "articles")
+    assert len(requests_log(sandbox, "POST")) == 1
+    with sessions.begin() as session:
+        link = queries.get_link(session, SyncEntity.PRODUCT, local_id)
+        assert link is not None and str(link.lexoffice_id) == article["id"]
     assert second.problems == []
 
 

@@ -21,9 +21,11 @@ from connectors.fieldservice.models.base import Base, Timestamps
 
 
 class InvoiceAttemptStatus(enum.StrEnum):
-    """sending: sent or about to be, outcome unknown; created: lexoffice has the invoice;
-    invoiced: totals checked and the work report marked; failed: lexoffice created nothing
-    (it refused the invoice, or could not be reached), so a later run may send again."""
+    """sending: sent or about to be, outcome unknown; created: lexoffice has the invoice (and,
+    with `lexoffice_gross` set, its totals differ from lexsync's: a person accepts or voids
+    it); invoiced: totals checked or accepted, the work report marked; failed: lexoffice
+    created nothing (it refused the invoice, or could not be reached) or a person voided the
+    invoice, so a later run may send again."""
 
     SENDING = "sending"
     CREATED = "created"
@@ -60,6 +62,10 @@ class InvoiceAttempt(Timestamps, Base):
     # The deeplink that opens the invoice in lexoffice.
     lexoffice_invoice_url: Mapped[str | None] = mapped_column(sa.String(255))
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # lexoffice's totals of the invoice, recorded when they differ from the expected ones.
+    lexoffice_net: Mapped[Decimal | None] = mapped_column(amount())
+    lexoffice_tax: Mapped[Decimal | None] = mapped_column(amount())
+    lexoffice_gross: Mapped[Decimal | None] = mapped_column(amount())
 
     def label(self) -> str | None:
         return self.reference

@@ -43,7 +43,9 @@ from connectors.fieldservice.queries.invoicing import (
     active_lexoffice_ids,
     add_invoice_attempt,
     claim_invoice_attempt,
+    forget_marked_link,
     get_invoice_attempt,
+    record_lexoffice_totals,
     set_invoice_attempt_status,
 )
 from connectors.fieldservice.queries.pending_creates import (
@@ -95,6 +97,7 @@ __all__ = [
     "document_import_rows",
     "drop_pending_create",
     "find_customer_by_address",
+    "forget_marked_link",
     "get_activity_by_name",
     "get_cursors",
     "get_customer",
@@ -128,6 +131,7 @@ __all__ = [
     "product_rows",
     "project_rows",
     "recent_runs",
+    "record_lexoffice_totals",
     "resolve_issues",
     "resolve_open_issues",
     "save_document_import",

@@ -74,6 +74,40 @@ def set_invoice_attempt_status(
     session.flush()
 
 
+def record_lexoffice_totals(
+    session: Session,
+    attempt: InvoiceAttempt,
+    *,
+    invoice_id: uuid.UUID,
+    url: str,
+    totals: Any,
+) -> None:
+    """Note the invoice lexoffice made and its own totals (`totals.net/.tax/.gross`)."""
+    attempt.lexoffice_invoice_id = invoice_id
+    attempt.lexoffice_invoice_url = url
+    attempt.lexoffice_net = totals.net
+    attempt.lexoffice_tax = totals.tax
+    attempt.lexoffice_gross = totals.gross
+    session.flush()
+
+
+def forget_marked_link(session: Session, entity: SyncEntity, local_id: int) -> uuid.UUID | None:
+    """Delete the link of a record whose lexoffice record was deleted or went missing; the
+    lexoffice id it pointed to, or None when there was no such link (an active one is kept)."""
+    link = session.scalars(
+        sa.select(LexofficeLink).where(
+            LexofficeLink.entity == entity,
+            LexofficeLink.local_id == local_id,
+            LexofficeLink.status != LinkStatus.ACTIVE,
+        )
+    ).one_or_none()
+    if link is None:
+        return None
+    session.delete(link)
+    session.flush()
+    return link.lexoffice_id
+
+
 def active_lexoffice_ids(
     session: Session, entity: SyncEntity, local_ids: Iterable[int]
 ) -> dict[int, uuid.UUID]:

@@ -1,10 +1,15 @@
 """Injected faults: answers lexoffice's gateway gives when things go wrong.
 
 Kinds:
-- `429`, `500`, `503`: answered before the call is performed (nothing changes);
+- `429`, `500`, `502`, `503`: answered before the call is performed (nothing changes);
 - `504`: the call is performed, then `{"message":"Endpoint request timed out"}` is sent;
+- `commit-500`, `commit-502`, `commit-503`: the call is performed (committed), then the
+  gateway answers that status anyway — why a client may treat no 5xx as "not performed";
 - `timeout`: the call is performed, the answer is held back for `delay` seconds;
-- `lose_response`: the call is performed, then the connection is dropped without an answer.
+- `lose_response`: the call is performed, then the connection is dropped without an answer;
+- `unreadable`: the call is performed, then a 200 with an HTML body instead of JSON is sent.
+
+429 has no commit-then kind: lexoffice documents that a 429 was not performed.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from typing import Any
 
 from .errors import ApiError
 
-BEFORE = {"429", "500", "503"}
-AFTER = {"504", "timeout", "lose_response"}
+BEFORE = {"429", "500", "502", "503"}
+# The status the gateway answers after the call was performed.
+AFTER_STATUS = {"504": 504, "commit-500": 500, "commit-502": 502, "commit-503": 503}
+AFTER = {*AFTER_STATUS, "timeout", "lose_response", "unreadable"}
 KINDS = BEFORE | AFTER
 
 
@@ -30,6 +37,8 @@ class FaultRule:
     path: str | None = None
     delay: float = 35.0
     organization_id: str | None = None
+    # Seconds for a Retry-After header (lexoffice documents none; a gateway may send one).
+    retry_after: float | None = None
     id: int = 0
 
     def matches(self, method: str, path: str, organization_id: str | None) -> bool:
@@ -50,6 +59,7 @@ class FaultRule:
             "path": self.path,
             "delay": self.delay,
             "organizationId": self.organization_id,
+            "retryAfter": self.retry_after,
         }
 
 
@@ -116,6 +126,7 @@ class FaultInjector:
             path=spec.get("path"),
             delay=float(spec.get("delay", 35.0)),
             organization_id=spec.get("organizationId"),
+            retry_after=_optional_float(spec.get("retryAfter")),
             id=self._next_id,
         )
         self._next_id += 1
@@ -143,3 +154,7 @@ def _check_kinds(kinds: list[str]) -> None:
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown or not kinds:
         raise ApiError(400, message=f"unknown fault {unknown}; use one of {sorted(KINDS)}")
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

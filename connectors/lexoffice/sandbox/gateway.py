@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .faults import BEFORE, FaultInjector, FaultRule
+from .faults import AFTER_STATUS, BEFORE, FaultInjector, FaultRule
 from .ratelimit import RateLimiter
 from .store import Store
 from .util import utc_epoch
@@ -22,6 +22,7 @@ GATEWAY_BODIES: dict[int, Any] = {
     # No body is documented for 429; integrators commonly see this one.
     429: {"message": "Too Many Requests"},
     500: {"message": None},
+    502: {"message": "Bad Gateway"},
     503: None,
     504: {"message": "Endpoint request timed out"},
 }
@@ -58,14 +59,24 @@ def bearer_key(scope: Scope) -> str | None:
     return None
 
 
-async def send_gateway(send: Send, status: int) -> None:
+async def send_gateway(send: Send, status: int, retry_after: float | None = None) -> None:
     """Answer as the gateway does (before or instead of the backend)."""
     body = GATEWAY_BODIES.get(status, {"message": None})
     payload = b"" if body is None else json.dumps(body).encode()
     headers = [(b"content-length", str(len(payload)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", f"{retry_after:g}".encode()))
     if body is not None:
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def send_unreadable(send: Send) -> None:
+    """A 200 whose body is a proxy's HTML page, not lexoffice's JSON."""
+    payload = b"<html><body>Service temporarily overloaded</body></html>"
+    headers = [(b"content-length", str(len(payload)).encode()), (b"content-type", b"text/html")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -81,12 +92,19 @@ def drop_connection(receive: Receive) -> bool:
 
 
 async def still_waiting(receive: Receive, delay: float) -> bool:
-    """Hold the answer back for `delay` seconds; False if the client hung up meanwhile."""
-    try:
-        message = await asyncio.wait_for(receive(), timeout=delay)
-    except TimeoutError:
-        return True
-    return bool(message["type"] != "http.disconnect")
+    """Hold the answer back for `delay` seconds; False if the client hung up meanwhile.
+
+    A request body the app did not read (a GET's empty one) is skipped, not taken as an end.
+    """
+    deadline = asyncio.get_running_loop().time() + delay
+    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), timeout=left)
+        except TimeoutError:
+            return True
+        if message["type"] == "http.disconnect":
+            return False
+    return True
 
 
 class Gateway:
@@ -136,7 +154,7 @@ class Gateway:
             return
         entry["fault"] = fault.kind
         if fault.kind in BEFORE:
-            await send_gateway(send, int(fault.kind))
+            await send_gateway(send, int(fault.kind), fault.retry_after)
             return
         await self._perform_then_fail(scope, receive, send, entry, fault)
 
@@ -151,8 +169,10 @@ class Gateway:
             answer.append(message)
 
         await self.app(scope, receive, hold)
-        if fault.kind == "504":
-            await send_gateway(send, 504)
+        if fault.kind in AFTER_STATUS:
+            await send_gateway(send, AFTER_STATUS[fault.kind])
+        elif fault.kind == "unreadable":
+            await send_unreadable(send)
         elif fault.kind == "lose_response" and drop_connection(receive):
             entry["status"] = None
         elif await still_waiting(receive, fault.delay):  # timeout (or lose_response fallback)

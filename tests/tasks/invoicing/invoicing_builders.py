@@ -2,28 +2,27 @@
 
 Used by the pure invoicing tests (transient records) and the flow tests (added to a database).
 
-Hand check (net invoice, 3 % overall discount):
+Hand check (net invoice, 3 % overall discount, sent as each line's own discount:
+1 − (1 − own)(1 − 3 %), see tasks/invoicing/totals.py):
 
 | line | computation | amount | rate |
 | --- | --- | --- | --- |
-| Elektroinstallation (Meister) | 2.5 h × 78.00 | 195.00 | 19 |
-| Elektroinstallation (Geselle) | 4 h × 62.00 − 10 % | 223.20 | 19 |
-| Kabel NYM-J 3x1,5 | 25.5 m × 0.89 = 22.695 | 22.70 | 19 |
-| Steckdose | 6 × 3.99 (override) − 5 % = 22.743 | 22.74 | 19 |
-| Fahrzeug, km | 42.5 km × 0.85 = 36.125 | 36.13 | 19 |
-| Fahrzeug, Stunden | 1 h × 12.00 | 12.00 | 19 |
-| Maschine, Stunden | 1.5 h × 9.50 | 14.25 | 19 |
-| Maschine, Tage | 1 d × 55.00 | 55.00 | 19 |
-| Abschnittskosten Montage | 1 × 150.00 | 150.00 | 19 |
-| Elektroinstallation (Meister) | 1 h × 78.00 | 78.00 | 19 |
-| Fachbuch | 1 × 24.90 | 24.90 | 7 |
-| Schrauben (excluded from sync) | 2 × 3.50 | 7.00 | 19 |
-| Entsorgung Altmaterial | 1 × 35.00 | 35.00 | 19 |
+| Elektroinstallation (Meister) | 2.5 h × 78.00 − 3 % = 189.15 | 189.15 | 19 |
+| Elektroinstallation (Geselle) | 4 h × 62.00 − 12.70 % (10 % then 3 %) = 216.504 | 216.50 | 19 |
+| Kabel NYM-J 3x1,5 | 25.5 m × 0.89 − 3 % = 22.01415 | 22.01 | 19 |
+| Steckdose | 6 × 3.99 (override) − 7.85 % (5 % then 3 %) = 22.06071 | 22.06 | 19 |
+| Fahrzeug, km | 42.5 km × 0.85 − 3 % = 35.04125 | 35.04 | 19 |
+| Fahrzeug, Stunden | 1 h × 12.00 − 3 % | 11.64 | 19 |
+| Maschine, Stunden | 1.5 h × 9.50 − 3 % = 13.8225 | 13.82 | 19 |
+| Maschine, Tage | 1 d × 55.00 − 3 % | 53.35 | 19 |
+| Abschnittskosten Montage | 1 × 150.00 − 3 % | 145.50 | 19 |
+| Elektroinstallation (Meister) | 1 h × 78.00 − 3 % | 75.66 | 19 |
+| Fachbuch | 1 × 24.90 − 3 % = 24.153 | 24.15 | 7 |
+| Schrauben (excluded from sync) | 2 × 3.50 − 3 % | 6.79 | 19 |
+| Entsorgung Altmaterial | 1 × 35.00 − 3 % | 33.95 | 19 |
 
-19 %: 851.02, 7 %: 24.90, together 875.92. Discount 3 % = 26.2776 → 26.28, spread:
-19 % takes round2(26.28 × 851.02 / 875.92) = 25.53, 7 % the remaining 0.75.
-19 %: net 825.49, tax 156.8431 → 156.84; 7 %: net 24.15, tax 1.6905 → 1.69.
-Net 849.64 + tax 158.53 = gross 1008.17.
+19 %: net 825.47, tax 156.8393 → 156.84; 7 %: net 24.15, tax 1.6905 → 1.69.
+Net 849.62 + tax 158.53 = gross 1008.15.
 """
 
 from __future__ import annotations
@@ -58,9 +57,9 @@ from connectors.fieldservice.models import (
 )
 
 D = Decimal
-HAND_CHECKED_NET = D("849.64")
+HAND_CHECKED_NET = D("849.62")
 HAND_CHECKED_TAX = D("158.53")
-HAND_CHECKED_GROSS = D("1008.17")
+HAND_CHECKED_GROSS = D("1008.15")
 SERVICE_DAY = dt.date(2026, 11, 2)
 
 

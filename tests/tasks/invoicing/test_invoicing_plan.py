@@ -82,7 +82,7 @@ def test_a_single_day_is_the_service_date_and_a_period_the_service_period() -> N
 def test_the_body_has_headings_as_text_items_the_discount_and_the_reference() -> None:
     body = to_lexoffice(plan_invoice(_report(), _context())).to_write_json()
     assert body["lineItems"][0] == {"type": "text", "name": "Montage"}
-    assert body["totalPrice"] == {"currency": "EUR", "totalDiscountPercentage": 3}
+    assert body["totalPrice"] == {"currency": "EUR"}  # 3 % overall: in each line instead
     assert body["address"] == {"contactId": body["address"]["contactId"]}
     assert body["remark"] == "Vielen Dank.\nlexsync-Referenz: AN7-0A1B2C3D"
     assert body["introduction"] == "Arbeitsnachweis Nr. 7 vom 02.11.2026"
@@ -92,7 +92,7 @@ def test_the_body_has_headings_as_text_items_the_discount_and_the_reference() ->
         "netAmount": 62,
         "taxRatePercentage": 19,
     }
-    assert body["lineItems"][2]["discountPercentage"] == 10
+    assert body["lineItems"][2]["discountPercentage"] == 12.7  # 10 % own, then 3 % overall
 
 
 def test_the_reference_finds_the_invoice_it_was_written_into_and_no_other() -> None:

@@ -18,7 +18,12 @@ from tasks.invoicing import (
     expected_totals,
     grouped_lines,
 )
-from tasks.invoicing.totals import line_amount, sent_unit_price
+from tasks.invoicing.totals import (
+    combined_discount,
+    fold_overall_percent,
+    line_amount,
+    sent_unit_price,
+)
 from tests.tasks.invoicing.invoicing_builders import (
     HAND_CHECKED_GROSS,
     HAND_CHECKED_NET,
@@ -46,24 +51,48 @@ def _line(quantity: str, price: str, rate: int, discount: str = "0") -> InvoiceL
 
 def test_every_position_report_adds_up_to_the_hand_checked_total() -> None:
     lines = detailed_lines(every_position_report(catalog()), ArticleLinks())
-    totals = expected_totals(lines, "net", TotalDiscount(percent=D(3)))
+    totals = expected_totals(fold_overall_percent(lines, D(3)), "net")
     assert (totals.net, totals.tax, totals.gross) == (
         HAND_CHECKED_NET,
         HAND_CHECKED_TAX,
         HAND_CHECKED_GROSS,
     )
     assert [(g.rate, g.net, g.tax) for g in totals.groups] == [
-        (D(19), D("825.49"), D("156.84")),
+        (D(19), D("825.47"), D("156.84")),
         (D(7), D("24.15"), D("1.69")),
     ]
 
 
 def test_lexoffice_documentation_sample_gives_its_totals() -> None:
-    # lexoffice-api.md §4.6: 19 % on 13.40 → 2.55, 7 % on 8.32 → 0.58; 26.72 + 3.13 = 29.85.
+    """The invoice sample of the API reference, https://developers.lexware.io/docs/
+    § Invoices Endpoint (lexoffice-api.md §4.3, §4.6): lines 2 × 13.40 at 19 % with 50 %
+    discount (lineItemAmount 13.40), 1 × 8.32 at 7 %, 1 × 5.00 at 0 %; taxAmounts 2.55 and
+    0.58; totalNetAmount 26.72, totalTaxAmount 3.13, totalGrossAmount 29.85."""
     lines = [_line("2", "13.40", 19, "50"), _line("1", "8.32", 7), _line("1", "5.00", 0)]
     totals = expected_totals(lines, "net")
     assert (totals.net, totals.tax, totals.gross) == (D("26.72"), D("3.13"), D("29.85"))
     assert line_amount(lines[0], "net") == D("13.40")
+
+
+def test_the_documented_sample_with_its_discount_folded_from_an_overall_one() -> None:
+    """The same sample, its 50 % sent as 40 % of the line and 16.67 % overall: the folded
+    line discount is the documented 50 % (to lexoffice's 2 places), so the totals are too."""
+    folded = fold_overall_percent([_line("2", "13.40", 19, "40")], D("16.67"))
+    assert folded[0].discount_percent == D("50.00")
+    assert line_amount(folded[0], "net") == D("13.40")
+
+
+def test_an_overall_percentage_per_line_gives_what_lexoffice_showed_in_issue_15() -> None:
+    """Issue 15: 3 % overall on one 19 % position of 100.50; lexoffice showed net 97.49,
+    gross 116.01 (lexsync's old spread of a rounded total discount said 97.48 / 116.00)."""
+    totals = expected_totals(fold_overall_percent([_line("1", "100.50", 19)], D(3)), "net")
+    assert (totals.net, totals.tax, totals.gross) == (D("97.49"), D("18.52"), D("116.01"))
+
+
+def test_two_discounts_in_a_row_combine_to_two_places() -> None:
+    assert combined_discount(D(10), D(3)) == D("12.70")
+    assert combined_discount(D(5), D(3)) == D("7.85")
+    assert combined_discount(D(0), D("2.5")) == D("2.50")
 
 
 def test_line_amount_rounds_half_up_to_cents() -> None:
@@ -119,6 +148,8 @@ def _sandbox_body(lines: list[InvoiceLine], tax_type: str) -> list[dict[str, Any
 def test_expected_totals_equal_the_sandboxes_for_random_invoices(
     tax_type: str, discount: TotalDiscount | None
 ) -> None:
+    """The same rules written twice keep the sandbox and lexsync in step; the authority on
+    what lexoffice computes are the documented sample and issue 15's observation above."""
     rng = random.Random(4711)
     total_price: dict[str, Any] = {}
     if discount and discount.percent is not None:

@@ -1,8 +1,11 @@
 """Sales-voucher arithmetic as lexoffice's samples show it.
 
 - `lineItemAmount` = round2(quantity × unit price × (1 − discount %)), net or gross by taxType;
-- a total discount (absolute, or a percentage of the net resp. gross sum) is spread over the
-  tax-rate groups in proportion to their sums;
+- `totalDiscountPercentage` reduces each tax-rate group's sum: round2(sum × (1 − p)). Not
+  documented; it reproduces what lexoffice showed (issue 15: 3 % on one 19 % line of 100.50
+  → net 97.49, gross 116.01);
+- `totalDiscountAbsolute` is spread over the tax-rate groups in proportion to their sums, the
+  last group taking the remainder (not documented either);
 - tax is computed per tax rate on the summed (discounted) net amount, rounded half-up
   (19 % on 13.40 → 2.55, 7 % on 8.32 → 0.58); with taxType gross the net amount is derived
   from the summed gross amount instead.
@@ -62,14 +65,17 @@ def _spread(discount: Decimal, groups: dict[Decimal, Decimal]) -> dict[Decimal, 
     return shares
 
 
-def _total_discount(total_price: dict[str, Any], total: Decimal) -> Decimal:
+def _discount_shares(
+    total_price: dict[str, Any], groups: dict[Decimal, Decimal]
+) -> dict[Decimal, Decimal]:
+    """How much of each tax-rate group's sum the total discount takes."""
     percentage = to_decimal(total_price.get("totalDiscountPercentage"))
-    absolute = to_decimal(total_price.get("totalDiscountAbsolute"))
     if percentage is not None:
-        return round2(total * percentage / 100)
-    if absolute is not None:
-        return min(absolute, total) if total > 0 else ZERO
-    return ZERO
+        return {rate: sum_ - round2(sum_ * (1 - percentage / 100)) for rate, sum_ in groups.items()}
+    absolute = to_decimal(total_price.get("totalDiscountAbsolute"))
+    total = sum(groups.values(), ZERO)
+    discount = ZERO if absolute is None or total <= 0 else min(absolute, total)
+    return _spread(discount, groups)
 
 
 def compute(
@@ -83,8 +89,7 @@ def compute(
             continue
         rate, amount = price_line(line, gross_mode)
         groups[rate] = groups.get(rate, ZERO) + amount
-    discount = _total_discount(total_price, sum(groups.values(), ZERO))
-    shares = _spread(discount, groups)
+    shares = _discount_shares(total_price, groups)
     net_total = tax_total = ZERO
     tax_amounts = []
     for rate, amount in groups.items():

@@ -67,6 +67,14 @@ def test_total_discounts_are_applied(api: httpx.Client) -> None:
     assert (total["totalNetAmount"], total["totalDiscountAbsolute"]) == (85.0, 15.0)
 
 
+def test_a_total_percentage_reduces_each_tax_group_as_lexoffice_showed(api: httpx.Client) -> None:
+    """Issue 15: 3 % on one 19 % position of 100.50 showed net 97.49, gross 116.01 in
+    lexoffice (the group rounded after the discount, not the discount rounded first)."""
+    percent = invoice(totalPrice={"currency": "EUR", "totalDiscountPercentage": 3})
+    total = create(api, "/v1/invoices", {**percent, "lineItems": [line(100.50)]})["totalPrice"]
+    assert (total["totalNetAmount"], total["totalGrossAmount"]) == (97.49, 116.01)
+
+
 def test_finalize_assigns_numbers_drafts_have_none(api: httpx.Client) -> None:
     draft = create(api, "/v1/invoices", invoice())
     first = create(api, "/v1/invoices", invoice(), finalize="true")

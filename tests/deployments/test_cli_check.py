@@ -96,4 +96,4 @@ def test_check_of_an_unknown_connection_block_is_a_configuration_error(
     configured: SandboxServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--connection", "nowhere"]) == 2
-    assert "no connection block named 'nowhere'" in capsys.readouterr().out
+    assert "Keine Verbindung namens 'nowhere'" in capsys.readouterr().out

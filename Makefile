@@ -14,13 +14,14 @@ $(STAMP): pyproject.toml constraints.txt
 ## The main job: a run of lexsync against the lexoffice sandbox with demo data.
 # Its own Prefect home under var/ (a temporary Prefect server runs the flows), no telemetry.
 demo: $(STAMP)
+	@mkdir -p var/prefect  # Prefect warns at import when its home's folder is missing
 	PREFECT_HOME=$(CURDIR)/var/prefect DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false \
 		$(BIN)/lexsync demo
 
 ## The whole service locally: Prefect server, deployments, a worker, the webhook receiver
 ## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.
 up: $(STAMP)
-	$(BIN)/lexsync up
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/lexsync up
 
 ## Stops everything `make up` started, by process id.
 down:

@@ -9,7 +9,7 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -277,12 +277,12 @@ def test_a_sender_that_hangs_up_is_one_log_line_without_a_traceback(
     runtime: ReceiverRuntime, started: list[Batch], caplog: pytest.LogCaptureFixture
 ) -> None:
     """The ASGI server reports the hang-up while the body is read (starlette ClientDisconnect)."""
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {

@@ -118,6 +118,9 @@ class _WithoutTraceback(logging.Formatter):
 
 def _console_logs_without_tracebacks() -> None:
     """Prefect prints a failed run's traceback on the console; the CLI says it in one line."""
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()  # Prefect's console handlers exist from here on
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for logger in loggers:
         for handler in getattr(logger, "handlers", []):

@@ -1,17 +1,24 @@
 """The `lexsync` command for admins and scripts.
 
-Exit codes scripts can trust:
-  0  done: every check passed, every record went through
-  1  the job ran but records failed (see the printed report), or open errors (`status`)
-  2  bad usage or configuration: unknown option, no API key, a refused key, an unknown
-     connection, a database not at the newest schema, a check that failed (`check`)
+Exit codes scripts can trust (every command):
+  0  done without problems: every check passed, every record went through
+  3  done with problems: records failed, conflicts or records held back (see the report),
+     or open errors (`status`)
+  1  the run failed (see the message and the run in Prefect)
+  2  configuration or input error, nothing was run: unknown option, no API key, a refused
+     key, an unreachable lexoffice or database, an unknown connection, a database not at the
+     newest schema, a work report that cannot be invoiced, a check that failed (`check`)
+130 means interrupted (Ctrl-C or SIGTERM). `--debug` shows the full traceback of an error.
+Without PREFECT_API_URL a command starts one temporary Prefect server and stops it on exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 
 import deployments.cli_check as cli_check
 import deployments.cli_connections as cli_connections
@@ -24,8 +31,15 @@ import deployments.cli_status as cli_status
 import deployments.cli_subscribe as cli_subscribe
 import deployments.cli_sync as cli_sync
 import deployments.cli_up as cli_up
+from deployments.cli_prefect import local_prefect_database_exists, prefect_api
+from deployments.cli_support import EXIT_FAILED, EXIT_USAGE, ConfigurationError, error
 
 Command = Callable[[argparse.Namespace], int]
+EXIT_INTERRUPTED = 130
+# Which commands need a Prefect API: "blocks" only to read a connection block, which
+# cannot exist while no Prefect database does (then the environment's default is used).
+NO_PREFECT = frozenset({"sandbox", "up", "down"})
+BLOCKS_ONLY = frozenset({"check", "db"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the exit-code table
     )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in (
         cli_sandbox,
@@ -53,10 +68,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments  # accepted before or after the command
+    args = build_parser().parse_args([a for a in arguments if a != "--debug"])
     run: Command = args.run
-    return run(args)
+    if not debug:
+        _console_logs_without_tracebacks()
+    try:
+        with ExitStack() as stack:
+            if _needs_prefect(args.command):
+                stack.enter_context(prefect_api())
+            return run(args)
+    except KeyboardInterrupt:
+        error("abgebrochen")
+        return EXIT_INTERRUPTED
+    except ConfigurationError as problem:
+        if debug:
+            raise
+        error(str(problem))
+        return EXIT_USAGE
+    except Exception as failure:
+        if debug:
+            raise
+        error(f"unerwarteter Fehler: {type(failure).__name__}: {failure} (Details: --debug)")
+        return EXIT_FAILED
+
+
+def _needs_prefect(command: str) -> bool:
+    if command in NO_PREFECT:
+        return False
+    return command not in BLOCKS_ONLY or local_prefect_database_exists()
+
+
+class _WithoutTraceback(logging.Formatter):
+    """Formats a record as its handler would, minus the traceback (shown with --debug)."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _console_logs_without_tracebacks() -> None:
+    """Prefect prints a failed run's traceback on the console; the CLI says it in one line."""
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()  # Prefect's console handlers exist from here on
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            is_console = isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler, logging.FileHandler
+            )
+            if is_console and not isinstance(handler.formatter, _WithoutTraceback):
+                handler.setFormatter(_WithoutTraceback(handler.formatter or logging.Formatter()))
 
 
 if __name__ == "__main__":

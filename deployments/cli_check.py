@@ -36,14 +36,14 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         connection = load(args.connection)
-    except Exception as error:  # e.g. an unknown block, or a Prefect API that does not answer
+    except Exception as error:  # e.g. an unknown block, a bad setting, no Prefect API
         _show(f"connection {args.connection!r}", False, [_describe(error)])
         return EXIT_USAGE
     checks: list[tuple[str, Check]] = [
         ("lexoffice API key", _api_key),
         ("lexoffice profile", _profile),
         ("event subscriptions", _subscriptions),
-        ("system database", _database),
+        ("system database", lambda conn: _database(conn, args.connection)),
     ]
     passed = [_run_check(name, check, connection) for name, check in checks]
     print("all checks passed" if all(passed) else "some checks FAILED")
@@ -69,10 +69,12 @@ def _show(name: str, ok: bool, details: list[str]) -> None:
 def _describe(error: Exception) -> str:
     import httpx
 
-    from connectors.lexoffice.errors import CredentialsError
+    from connectors.lexoffice.errors import CredentialsError, LexofficeError
 
     if isinstance(error, CredentialsError):
         return f"lexoffice refused the API key ({error}): create a new key and configure it"
+    if isinstance(error, LexofficeError):
+        return f"lexoffice did not answer as expected: {error}"
     if isinstance(error, CheckFailed | ConfigurationError):
         return str(error)
     if isinstance(error, httpx.TransportError):
@@ -91,10 +93,9 @@ def _api_key(connection: Any) -> list[str]:
 
 
 def _profile(connection: Any) -> list[str]:
-    from connectors.lexoffice.client import LexofficeClient
+    from deployments.cli_lexoffice import profile_of
 
-    with LexofficeClient(connection.lexoffice_settings()) as client:
-        profile = client.get_profile()
+    profile = profile_of(connection)  # one quick attempt, the host named if unreachable
     expected = connection.organization_id
     if expected and expected != profile.organization_id:
         raise CheckFailed(
@@ -111,18 +112,20 @@ def _profile(connection: Any) -> list[str]:
 
 def _subscriptions(connection: Any) -> list[str]:
     from connectors.lexoffice.client import LexofficeClient
+    from deployments.cli_lexoffice import PROBE_SETTINGS
 
-    with LexofficeClient(connection.lexoffice_settings()) as client:
+    settings = connection.lexoffice_settings(**PROBE_SETTINGS)
+    with LexofficeClient(settings) as client:
         subscriptions = client.list_event_subscriptions()
     if not subscriptions:
         return ["none: lexoffice sends no webhooks (run `lexsync subscribe --callback-url URL`)"]
     return [f"{s.event_type} → {s.callback_url}" for s in subscriptions]
 
 
-def _database(connection: Any) -> list[str]:
+def _database(connection: Any, connection_name: str) -> list[str]:
     url = connection.database_url
     try:
-        head = require_database_at_head(url)
+        head = require_database_at_head(url, connection_name)
     except ConfigurationError as failure:
         raise CheckFailed(str(failure)) from failure
     return [f"{safe_url(url)} reachable, schema at head ({head})"]

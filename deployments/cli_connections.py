@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deployments.cli_support import EXIT_OK, EXIT_USAGE, error, safe_url
+from deployments.cli_support import (
+    EXIT_OK,
+    EXIT_USAGE,
+    ConfigurationError,
+    check_base_url,
+    check_connection_name,
+    error,
+    normalise_database_url,
+    safe_url,
+)
 
 
 def register(commands: Any) -> None:
@@ -52,11 +61,13 @@ def run_add(args: argparse.Namespace) -> int:
     from deployments.connection_setup import ConnectionSetupError, add_connection
     from tasks.connection_registry import ConnectionExistsError
 
+    database_url = _checked_arguments(args)
+    api_key = _read_api_key(args.api_key_file)
+    _probe_key(api_key, args)
     try:
-        api_key = _read_api_key(args.api_key_file)
         added = add_connection(
             args.name,
-            database_url=args.database_url,
+            database_url=database_url,
             api_key=api_key,
             base_url=args.base_url,
             rate_per_second=args.rate,
@@ -65,12 +76,38 @@ def run_add(args: argparse.Namespace) -> int:
             replace=args.replace,
         )
     except (ConnectionSetupError, ConnectionExistsError, LexofficeError, ValueError) as failure:
-        error(f"connection {args.name!r} not added: {failure}")
+        error(f"Verbindung {args.name!r} nicht angelegt: {failure}")
         return EXIT_USAGE
     print(f"connection {args.name!r} added: lexoffice organization {added.organization_id}")
     print(f"  company: {added.company_name or '(none)'}")
-    print(f"  database: {safe_url(args.database_url)} ({added.schema_note})")
+    print(f"  database: {safe_url(database_url)} ({added.schema_note})")
     return EXIT_OK
+
+
+def _checked_arguments(args: argparse.Namespace) -> str:
+    """The database URL to store; ConfigurationError for any argument lexsync cannot use."""
+    check_connection_name(args.name)
+    if args.base_url:
+        check_base_url(args.base_url)
+    if args.rate <= 0:
+        raise ConfigurationError(f"--rate {args.rate:g}: die Anfragen pro Sekunde müssen > 0 sein.")
+    return normalise_database_url(args.database_url)
+
+
+def _probe_key(api_key: str, args: argparse.Namespace) -> None:
+    """One quick request with the key: an unreachable host or a refused key in seconds."""
+    from pydantic import SecretStr
+
+    from connectors.lexoffice.settings import DEFAULT_BASE_URL
+    from deployments.cli_lexoffice import profile_of
+    from tasks.connection import LexsyncConnection
+
+    candidate = LexsyncConnection(
+        lexoffice_base_url=args.base_url or DEFAULT_BASE_URL,
+        lexoffice_api_key=SecretStr(api_key),
+        lexoffice_rate_per_second=args.rate,
+    )
+    profile_of(candidate)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -113,10 +150,27 @@ def _read_api_key(source: str | None) -> str:
     if source == "-" or (source is None and not sys.stdin.isatty()):
         key = sys.stdin.readline()
     elif source is not None:
-        key = Path(source).read_text(encoding="utf-8")
+        key = _read_key_file(Path(source))
     else:
         key = getpass.getpass("lexoffice API key: ")
     key = key.strip()
     if not key:
-        raise ValueError("no API key given (file, standard input or prompt)")
+        raise ConfigurationError(
+            "Kein API-Schlüssel angegeben: --api-key-file DATEI, Standardeingabe oder Eingabe."
+        )
     return key
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problem = "gibt es nicht"
+    except IsADirectoryError:
+        problem = "ist ein Verzeichnis"
+    except (OSError, UnicodeDecodeError) as failure:
+        problem = f"ist nicht lesbar ({type(failure).__name__})"
+    raise ConfigurationError(
+        f"Die Schlüsseldatei {path} {problem}: den Pfad bei --api-key-file prüfen "
+        "(oder `-` für die Standardeingabe)."
+    )

@@ -9,8 +9,10 @@ from deployments.cli_support import (
     EXIT_OK,
     EXIT_USAGE,
     add_connection_argument,
+    database_reason,
     error,
     load,
+    normalise_database_url,
     safe_url,
 )
 
@@ -29,12 +31,12 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from connectors.fieldservice.db import current_revision, head_revision, migrate
 
+    url = normalise_database_url(args.url) if args.url else load(args.connection).database_url
     try:
-        url = args.url or load(args.connection).database_url
         before = current_revision(url)
         migrate(url)
     except Exception as failure:
-        error(f"could not migrate: {type(failure).__name__}: {failure}")
+        error(f"{safe_url(url)} nicht migriert: {database_reason(failure)}")
         return EXIT_USAGE
     head = head_revision()
     if before == head:

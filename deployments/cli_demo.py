@@ -29,12 +29,15 @@ def register(commands: Any) -> None:
         default=10.0,
         help="the sandbox's requests/s (lexoffice allows 2; the demo runs faster by default)",
     )
+    parser.add_argument(
+        "--yes", action="store_true", help="with LEXOFFICE_API_KEY: write without asking"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if os.environ.get("LEXOFFICE_API_KEY"):
-        return _sync_real_account()
+        return _sync_real_account(args.yes)
     url = _fresh_demo_database()
     print(f"system database: {url} (demo business seeded)")
     config = SandboxConfig(rps=args.rps, burst=max(2, int(args.rps)), seed_demo=True)
@@ -49,26 +52,33 @@ def run(args: argparse.Namespace) -> int:
             "LEXSYNC_DATABASE_URL": url,
         }
         started = time.monotonic()
-        failed = _full_sync()
+        exit_code = _full_sync()
         log = sandbox.control.get("/requests").json()
     _print_figures(log, time.monotonic() - started)
-    return 1 if failed else 0
+    return exit_code
 
 
-def _sync_real_account() -> int:
+def _sync_real_account(yes: bool) -> int:
+    """`lexsync sync` on the configured database: organization checked, a dry run first."""
+    from deployments.cli_sync import run as sync
+
     url = os.environ.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
     print(f"LEXOFFICE_API_KEY is set: full sync of {url} with the real lexoffice account")
     migrate(url)
-    return 1 if _full_sync() else 0
+    return sync(argparse.Namespace(entity=None, dry_run=False, yes=yes, connection="default"))
 
 
 def _full_sync() -> int:
+    """The demo's full sync; its exit code (0, 3, 1, 2) as `lexsync sync` gives it."""
+    from deployments.cli_outcome import report_failure, run_flow
     from flows.full_sync import full_sync
     from tasks.report import render_markdown
 
-    report = full_sync()
-    print(render_markdown(report))
-    return report.failed
+    outcome = run_flow(full_sync)
+    if outcome.failure is not None or outcome.result is None:
+        return report_failure(outcome)
+    print(render_markdown(outcome.result))
+    return outcome.exit_code
 
 
 def _fresh_demo_database() -> str:

@@ -1,8 +1,8 @@
 """`lexsync invoice WORK_REPORT_ID`: the invoice of one completed work report, in this process.
 
-Exit 0 when the invoice is in lexoffice (created now or found from an earlier attempt), 1
-when the work report cannot be invoiced (not completed, already invoiced, a rate missing, …)
-or sending failed, 2 for a configuration error.
+Exit 0 when the invoice is in lexoffice (created now or found from an earlier attempt), 2
+when the work report cannot be invoiced (does not exist, not completed, already invoiced, a
+rate missing, …) or the configuration is wrong, 1 when sending failed.
 
 When lexoffice's totals of the created invoice differ from lexsync's, the run says so and
 the work report waits for a person's decision (a re-run never sends a second invoice):
@@ -21,9 +21,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deployments.cli_outcome import Outcome, failure_exit_code, report_failure, run_flow
 from deployments.cli_progress import working
-from deployments.cli_support import EXIT_FAILED_RECORDS, EXIT_OK, add_connection_argument, error
-from deployments.cli_sync import report_failure
+from deployments.cli_support import (
+    EXIT_FAILED,
+    EXIT_OK,
+    ConfigurationError,
+    add_connection_argument,
+    error,
+)
 
 
 def register(commands: Any) -> None:
@@ -53,17 +59,43 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deployments.cli_sync import prepare
     from flows.invoice import create_invoice
 
     if args.accept or args.void or args.new_contact:
         return decide(args)
-    try:
-        with working(f"invoice for work report {args.work_report_id}"):
-            result = create_invoice(args.work_report_id, args.connection, finalize=args.finalize)
-    except Exception as failure:
-        return report_failure(failure)
-    print(render_result(args.work_report_id, result))
+    connection, _ = prepare(args.connection)
+    require_invoiceable(connection.database_url, args.work_report_id)
+    with working(f"Rechnung für Arbeitsnachweis {args.work_report_id}"):
+        outcome = run_flow(
+            create_invoice, args.work_report_id, args.connection, finalize=args.finalize
+        )
+    if outcome.failure is not None or outcome.result is None:
+        return report_failure(outcome)
+    print(render_result(args.work_report_id, outcome.result))
     return EXIT_OK
+
+
+def require_invoiceable(database_url: str, work_report_id: int) -> None:
+    """ConfigurationError (exit 2) for a work report that does not exist or is not ready."""
+    from connectors.fieldservice.models import WorkReport
+    from tasks.invoicing import preconditions
+    from tasks.invoicing.errors import PreconditionError
+    from tasks.resources import system_sessions
+
+    with system_sessions(database_url)() as session:
+        report = session.get(WorkReport, work_report_id)
+        if report is None:
+            raise ConfigurationError(
+                f"Den Arbeitsnachweis {work_report_id} gibt es in der Datenbank nicht: die "
+                "Nummer prüfen (`lexsync status` zeigt die Datenbank)."
+            )
+        try:
+            preconditions.require_invoiceable(report, work_report_id)
+        except PreconditionError as refused:
+            raise ConfigurationError(
+                f"Arbeitsnachweis {work_report_id} kann nicht abgerechnet werden: {refused}"
+            ) from None
 
 
 def render_result(work_report_id: int, result: Any) -> str:
@@ -83,7 +115,7 @@ def render_result(work_report_id: int, result: Any) -> str:
 
 def decide(args: argparse.Namespace) -> int:
     """Accept or void the invoice of a work report whose totals differ (no Prefect run)."""
-    from deployments.connection import load_active_connection
+    from tasks.connection import load_active_connection
     from tasks.invoicing.decisions import accept_invoice, forget_deleted_contact, void_invoice
     from tasks.invoicing.errors import InvoicingError
     from tasks.resources import lexoffice_client, system_sessions
@@ -102,8 +134,8 @@ def decide(args: argparse.Namespace) -> int:
                 decided = void_invoice(sessions, client, args.work_report_id)
     except InvoicingError as refused:
         error(refused.problem)
-        return EXIT_FAILED_RECORDS
+        return EXIT_FAILED
     except Exception as failure:
-        return report_failure(failure)
+        return report_failure(Outcome(failure_exit_code(failure), failure=failure))
     print(decided.message)
     return EXIT_OK

@@ -45,7 +45,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deployments.cli_prefect import temporary_server_running
     from deployments.webhooks.config import ReceiverSettings
+    from deployments.webhooks.dispatcher import in_process_starter
     from deployments.webhooks.runtime import ReceiverSetupError, build_receiver
     from deployments.webhooks.server import serve
 
@@ -55,15 +57,19 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         quiet_seconds=args.quiet_seconds,
     )
+    # This process's own temporary server has no deployments: flows run right here.
+    in_process = temporary_server_running()
+    starter_for = in_process_starter if in_process else None
     try:
-        runtime = build_receiver(settings, with_button=True)
+        runtime = build_receiver(settings, with_button=True, starter_for=starter_for)
     except ReceiverSetupError as error:
         print(f"lexsync receiver: not started: {error}")
         return 2
     served = ", ".join(sorted(runtime.dispatchers))
+    mode = "in-process" if in_process else runtime.mode
     print(
         f"webhook receiver for {served} on "
-        f"http://{args.host}:{args.port}{CALLBACK_PATH} (flow runs: {runtime.mode})",
+        f"http://{args.host}:{args.port}{CALLBACK_PATH} (flow runs: {mode})",
         flush=True,
     )
     for name, reason in sorted(runtime.skipped.items()):

@@ -1,7 +1,7 @@
 """`lexsync status`: what is linked, what the last runs changed, what is open.
 
 Reads the system database (links, the sync journal, the sync issues) and the last reports
-published to Prefect; it never asks lexoffice. Exit 0 with no open errors, 1 when the last
+published to Prefect; it never asks lexoffice. Exit 0 with no open errors, 3 when the last
 report listed failed records or errors are open (conflicts alone are not failures: they
 wait for a person), 2 for a configuration error.
 """
@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from deployments.cli_support import (
-    EXIT_FAILED_RECORDS,
     EXIT_OK,
+    EXIT_PROBLEMS,
     EXIT_USAGE,
     add_connection_argument,
     error,
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         url = load(args.connection).database_url
-        require_database_at_head(url)
+        require_database_at_head(url, args.connection)
     except Exception as failure:
         error(str(failure))
         return EXIT_USAGE
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         _print_runs(session)
         errors = _print_issues(session)
     errors += _print_last_reports(args.connection)
-    return EXIT_FAILED_RECORDS if errors else EXIT_OK
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def _print_links(session: Session) -> None:

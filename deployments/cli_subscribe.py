@@ -24,14 +24,15 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deployments.cli_lexoffice import profile_of
+    from deployments.cli_outcome import report_failure, run_flow
+    from deployments.cli_support import load
     from flows.subscriptions import ensure_subscriptions_flow
-    from tasks.connection import MissingApiKeyError
     from tasks.report import render_markdown
 
-    try:
-        report = ensure_subscriptions_flow(args.callback_url, args.connection)
-    except MissingApiKeyError as error:
-        print(f"lexsync subscribe: {error}")
-        return 2
-    print(render_markdown(report))
-    return 1 if report.failed else 0
+    profile_of(load(args.connection))  # name, settings and key checked before the run
+    outcome = run_flow(ensure_subscriptions_flow, args.callback_url, args.connection)
+    if outcome.failure is not None or outcome.result is None:
+        return report_failure(outcome)
+    print(render_markdown(outcome.result))
+    return outcome.exit_code

@@ -49,21 +49,24 @@ def add_connection(
     with LexofficeClient(connection.lexoffice_settings()) as client:
         profile = client.get_profile()  # CredentialsError for a refused key
     connection.organization_id = profile.organization_id
-    note = _check_database(database_url, migrate)
+    note = _check_database(database_url, migrate, name)
     save_connection(name, connection, replace=replace)
     return AddedConnection(profile.organization_id, profile.company_name, note)
 
 
-def _check_database(url: str, run_migrations: bool) -> str:
+def _check_database(url: str, run_migrations: bool, name: str) -> str:
+    from deployments.cli_support import database_reason, safe_url, upgrade_hint
+
     try:
         if run_migrations:
             migrate(url)
         current = current_revision(url)
     except Exception as failure:  # any driver error: the admin must fix the URL or server
         raise ConnectionSetupError(
-            f"the system database cannot be reached: {type(failure).__name__}"
+            f"die Datenbank {safe_url(url)} ist nicht erreichbar ({database_reason(failure)}): "
+            "URL, Server und Zugangsdaten prüfen"
         ) from None
     head = head_revision()
     if current == head:
         return f"schema at {head}"
-    return f"schema at {current or '(empty)'}, needs {head}: run `lexsync db upgrade`"
+    return f"schema at {current or '(empty)'}, needs {head}: run {upgrade_hint(name)}"

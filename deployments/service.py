@@ -96,6 +96,9 @@ def _base_env(service: Service, environ: Mapping[str, str]) -> dict[str, str]:
     env = dict(environ) | {"PREFECT_API_URL": service.api_url, "PWD": str(PROJECT)}
     # Ad-hoc runs start within seconds; Prefect's default poll is every 10 s.
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "5")
+    # No telemetry from any part (offline it also logs an ERROR); an admin may turn it on.
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     return env
 
 
@@ -105,6 +108,7 @@ def _start_all(service: Service, sandbox: bool) -> None:
         _start_sandbox(service)
     _prepare_database(service, demo=sandbox)
     _deploy(service)
+    _save_default_connection(service)
     worker = start(
         "worker",
         [PREFECT, "worker", "start", "--pool", "lexsync"],
@@ -205,9 +209,17 @@ def _deploy(service: Service) -> None:
     print("deployments applied from prefect.yaml (work pool lexsync)", flush=True)
 
 
-def _run(command: list[str], service: Service, check: bool) -> subprocess.CompletedProcess[str]:
+def _run(
+    command: list[str], service: Service, check: bool, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        command, env=service.env, cwd=PROJECT, capture_output=True, text=True, timeout=300
+        command,
+        env=service.env,
+        cwd=PROJECT,
+        input=stdin or "",
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     log_file(service.var, "deploy").parent.mkdir(parents=True, exist_ok=True)
     with log_file(service.var, "deploy").open("a") as log:
@@ -215,6 +227,37 @@ def _run(command: list[str], service: Service, check: bool) -> subprocess.Comple
     if check and done.returncode != 0:
         raise StartError(f"{' '.join(command[1:])} failed; see {log_file(service.var, 'deploy')}")
     return done
+
+
+def _save_default_connection(service: Service) -> None:
+    """The `default` connection block the admin guide points to (Blocks → lexsync connection).
+
+    Made once from the environment (key checked with lexoffice); an existing block is the
+    admin's and stays as it is. Without a key there is nothing to save yet.
+    """
+    from tasks.connection import DEFAULT_DATABASE_URL
+
+    key = service.env.get("LEXOFFICE_API_KEY")
+    if not key:
+        print("connection block default: not created (no LEXOFFICE_API_KEY)")
+        return
+    command = [*LEXSYNC, "connections", "add", "default", "--api-key-file", "-"]
+    command += ["--database-url", service.env.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)]
+    options = {
+        "--base-url": "LEXOFFICE_BASE_URL",
+        "--rate": "LEXOFFICE_RATE_PER_SECOND",
+        "--webhook-callback-url": "LEXSYNC_WEBHOOK_CALLBACK_URL",
+    }
+    for option, name in options.items():
+        if service.env.get(name):
+            command += [option, service.env[name]]
+    done = _run(command, service, check=False, stdin=key + "\n")
+    if done.returncode == 0:
+        print("connection block default: created (Prefect UI: Blocks → lexsync connection)")
+    elif "exists already" in done.stderr:
+        print("connection block default: kept as it is")
+    else:
+        print(f"connection block default: NOT created; see {log_file(service.var, 'deploy')}")
 
 
 def _start_receiver(service: Service, sandbox: bool) -> bool:

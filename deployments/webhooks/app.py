@@ -26,7 +26,7 @@ import sqlalchemy.exc
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
@@ -125,6 +125,11 @@ async def _handle(receiver: Receiver, request: Request) -> tuple[int, str]:
         body = await _read_body(request, receiver.max_body_bytes)
     except BodyTooLargeError:
         return 413, "body too large"
+    except ClientDisconnect:
+        # A sender that gave up (its timeout, a network blip) is normal traffic: lexoffice
+        # sends the event again. Nothing was read, so nothing is stored or answered.
+        log.info("a sender hung up before its callback was read (%s)", _client(request))
+        return 499, "sender hung up"
     if not signature_valid(receiver.public_key, body, request.headers.get(SIGNATURE_HEADER)):
         return 401, "missing or invalid signature"
     event = parse_event(body)
@@ -158,6 +163,10 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLargeError
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _client(request: Request) -> str:
+    return f"{request.client.host}:{request.client.port}" if request.client else "unknown"
 
 
 def button_mount() -> Mount:

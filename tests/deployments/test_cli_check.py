@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
+from tests.support.cli_process import LEXSYNC, PROJECT, cli_environment
 from tests.support.environment import use_as_default_connection
 
 
@@ -96,4 +98,30 @@ def test_check_of_an_unknown_connection_block_is_a_configuration_error(
     configured: SandboxServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--connection", "nowhere"]) == 2
-    assert "no connection block named 'nowhere'" in capsys.readouterr().out
+    assert "Keine Verbindung namens 'nowhere'" in capsys.readouterr().out
+
+
+def test_check_without_any_prefect_server_starts_none_and_logs_no_error(
+    sandbox_server: SandboxServer, tmp_path: Path
+) -> None:
+    """No PREFECT_API_URL, no Prefect database: only the environment's default can exist."""
+    url = f"sqlite:///{tmp_path / 'system.db'}"
+    migrate(url)
+    home = tmp_path / "prefect-home"
+    environment = {
+        "LEXOFFICE_API_KEY": sandbox_server.api_key,
+        "LEXOFFICE_BASE_URL": sandbox_server.base_url,
+        "LEXSYNC_DATABASE_URL": url,
+    }
+    done = subprocess.run(
+        [*LEXSYNC, "check"],
+        env=cli_environment(home, **environment),
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all checks passed" in done.stdout
+    assert "ERROR" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not (home / "prefect.db").exists()  # no temporary server was started

@@ -72,12 +72,12 @@ def test_sync_dry_run_of_one_entity_writes_nothing(
     assert contacts(sandbox) == []
 
 
-def test_sync_with_a_refused_record_exits_1_and_names_it(
+def test_sync_with_a_refused_record_exits_3_and_names_it(
     sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_customer(sessions, last_name="Gut", email="gut@example.de")
     add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
-    assert main(["sync", "--entity", "customers"]) == 1
+    assert main(["sync", "--entity", "customers"]) == 3  # done, with problems
     assert "Schlecht" in capsys.readouterr().out
     assert contacts(sandbox) == ["Gut"]
 
@@ -115,7 +115,7 @@ def test_invoice_prints_the_result_and_refuses_a_second_invoice(
     out = capsys.readouterr().out
     assert f"work report {seeded.work_report_id}: invoice created now" in out
     assert f"gross {HAND_CHECKED_GROSS} EUR" in out
-    assert main(["invoice", str(seeded.work_report_id)]) == 1
+    assert main(["invoice", str(seeded.work_report_id)]) == 2  # input error: nothing sent
     assert "already invoiced" in capsys.readouterr().err
 
 
@@ -126,7 +126,7 @@ def test_status_shows_links_runs_and_open_errors(
     add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
     main(["sync", "--entity", "customers"])
     capsys.readouterr()
-    assert main(["status"]) == 1  # an open error
+    assert main(["status"]) == 3  # an open error
     out = capsys.readouterr().out
     assert "customer       1 linked, 0 missing in lexoffice" in out
     assert "1 changes" in out

@@ -12,6 +12,7 @@ from deployments.cli import main
 from deployments.processes import is_alive
 
 pytestmark = pytest.mark.slow
+BLOCK = "lexsync-connection"
 
 
 def free_port() -> int:
@@ -56,6 +57,9 @@ def test_up_starts_every_part_with_the_sandbox_and_down_stops_them_all(
         ).json()["content"]
         assert {s["callbackUrl"] for s in subscriptions} == {receiver}
         assert "demo business seeded" in out
+        assert "connection block default: created" in out
+        blocks = httpx.post(f"{ui}/api/block_documents/filter", json={}, timeout=5).json()
+        assert "default" in {b["name"] for b in blocks if b["block_type"]["slug"] == BLOCK}
         assert key not in out
     finally:
         assert main(["down", "--var", str(var)]) == 0

@@ -5,9 +5,11 @@ Every rejection is checked for its side effects too: nothing stored, nothing tri
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +271,30 @@ def wait_for(condition: Any, timeout: float = 10.0) -> None:
 def test_receiver_command_exits_2_without_a_public_key(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.pub")
     assert main(["receiver", "--public-key", missing, "--port", "0"]) == 2
+
+
+def test_a_sender_that_hangs_up_is_one_log_line_without_a_traceback(
+    runtime: ReceiverRuntime, started: list[Batch], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The ASGI server reports the hang-up while the body is read (starlette ClientDisconnect)."""
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> MutableMapping[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": CALLBACK_PATH, "raw_path": CALLBACK_PATH.encode(),
+        "query_string": b"", "root_path": "", "client": ("192.0.2.7", 50123),
+        "server": ("127.0.0.1", 8787), "headers": [(b"content-type", b"application/json")],
+    }  # fmt: skip
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(runtime.app(scope, receive, send))
+
+    hung_up = [r for r in caplog.records if "hung up" in r.getMessage()]
+    assert len(hung_up) == 1 and "192.0.2.7" in hung_up[0].getMessage()
+    assert [r for r in caplog.records if r.exc_info] == []
+    assert_nothing_happened(runtime, started)

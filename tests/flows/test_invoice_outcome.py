@@ -19,7 +19,7 @@ from connectors.fieldservice.models import (
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from deployments.connection import LexsyncConnection
+from tasks.connection import LexsyncConnection
 from flows.invoice import create_invoice
 from tasks.invoicing import PreconditionError, TotalsMismatchError
 from tasks.invoicing.attempts import begin_attempt

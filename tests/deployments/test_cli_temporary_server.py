@@ -1,0 +1,129 @@
+"""Without PREFECT_API_URL a command starts one temporary Prefect server and leaves nothing.
+
+Each run gets a fresh PREFECT_HOME (the migration-race case); every process a command starts
+inherits that PREFECT_HOME, so /proc tells exactly which of them are still alive.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+from prefect import flow, tags
+from prefect.artifacts import create_progress_artifact
+
+from connectors.fieldservice.db import migrate
+from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments.cli_progress import newest_progress
+from tests.support.cli_process import (
+    LEXSYNC,
+    PROJECT,
+    cli_environment,
+    processes_with_home,
+    run_piped,
+)
+
+RUNS = int(os.environ.get("LEXSYNC_FRESH_HOME_RUNS", "10"))
+
+
+@pytest.fixture
+def sandbox_env(sandbox_server: SandboxServer, tmp_path: Path) -> dict[str, str]:
+    sandbox_server.control.post("/reset").raise_for_status()
+    url = f"sqlite:///{tmp_path / 'system.db'}"
+    migrate(url)
+    return {
+        "LEXOFFICE_API_KEY": sandbox_server.api_key,
+        "LEXOFFICE_BASE_URL": sandbox_server.base_url,
+        "LEXOFFICE_RATE_PER_SECOND": "90",
+        "LEXSYNC_DATABASE_URL": url,
+    }
+
+
+@pytest.mark.slow
+def test_consecutive_syncs_on_fresh_homes_succeed_end_and_leave_no_process(
+    sandbox_env: dict[str, str], tmp_path: Path
+) -> None:
+    outcomes = []
+    for number in range(RUNS):
+        home = tmp_path / f"prefect-home-{number}"
+        done = run_piped(["sync"], cli_environment(home, **sandbox_env), timeout=240)
+        outcomes.append((done.returncode, processes_with_home(home)))
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Full sync of default" in done.stdout or "Vollabgleich" in done.stdout
+        assert "Error logging to API" not in done.stderr
+    assert outcomes == [(0, [])] * RUNS
+
+
+@pytest.fixture
+def receiver(sandbox_env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    home = tmp_path / "prefect-home"
+    key_url = sandbox_env["LEXOFFICE_BASE_URL"] + "/webhookSignature/public/public_key.pub"
+    process = subprocess.Popen(
+        [*LEXSYNC, "receiver", "--port", "0", "--public-key", key_url],
+        env=cli_environment(home, **sandbox_env),
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    process.home = home  # type: ignore[attr-defined]
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_receiver_stopped_by_a_signal_stops_its_temporary_server(
+    receiver: subprocess.Popen[str], stop_signal: signal.Signals
+) -> None:
+    assert receiver.stdout is not None
+    # Printed once the temporary server is up and the app is built.
+    started = _line_with("webhook receiver for", receiver.stdout)
+    assert "webhook receiver for default" in started and "in-process" in started, started
+    home: Path = receiver.home  # type: ignore[attr-defined]
+    assert len(processes_with_home(home)) >= 2  # the receiver and its temporary server
+    receiver.send_signal(stop_signal)
+    assert receiver.wait(timeout=60) in (0, 130)
+    assert _gone_soon(home) == []
+
+
+def _line_with(text: str, stream: IO[str]) -> str:
+    seen = []
+    for line in stream:
+        seen.append(line)
+        if text in line:
+            return line
+    return "".join(seen)
+
+
+def _gone_soon(home: Path) -> list[int]:
+    # The server's group gets SIGTERM before the receiver exits; reaping can lag a moment.
+    deadline = time.monotonic() + 5
+    while (left := processes_with_home(home)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+@flow
+def _progressing(percent: float) -> None:
+    create_progress_artifact(percent, description=f"{percent:g} %")
+
+
+def test_the_progress_bar_follows_its_own_run_not_the_newest_one(prefect_harness: None) -> None:
+    with tags("lexsync-cli-mine"):
+        _progressing(40.0)
+    with tags("lexsync-cli-other"):
+        _progressing(90.0)  # newer, another command's run (another company's, say)
+    mine = newest_progress("lexsync-cli-mine")
+    assert mine is not None and float(mine.data) == 40.0
+    assert newest_progress("lexsync-cli-nobody") is None

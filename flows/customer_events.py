@@ -10,6 +10,7 @@ from prefect.runtime import flow_run
 
 from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
+from flows.parameters import connection_parameter, parameter
 from flows.process import freeze_imported_objects
 from tasks.publish import publish_report
 from tasks.report import RunReport
@@ -24,10 +25,21 @@ from tasks.webhook_events import (
 
 @flow(name="customer-events")
 def sync_contacts(
-    contact_ids: list[str],
-    connection: str = "default",
-    deleted_ids: list[str] | None = None,
-    batch_id: str | None = None,
+    contact_ids: list[str] = parameter(
+        "Geänderte Kontakte",
+        "IDs der in lexoffice angelegten oder geänderten Kontakte (aus den Webhooks).",
+    ),
+    connection: str = connection_parameter(),
+    deleted_ids: list[str] | None = parameter(
+        "Gelöschte Kontakte",
+        "IDs der in lexoffice gelöschten Kontakte; ihre Kunden bleiben im System erhalten.",
+        None,
+    ),
+    batch_id: str | None = parameter(
+        "Stapel des Empfängers",
+        "Vom Webhook-Empfänger gesetzt: seine gespeicherten Ereignisse dieses Laufs.",
+        None,
+    ),
 ) -> RunReport:
     """Bring these lexoffice contacts into the system now, with the full sync's rules.
 

@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 from connectors.fieldservice.models import DocumentType
 from deployments.connection import LexsyncConnection, load_active_connection
 from flows.connection_lock import connection_lock
+from flows.parameters import connection_parameter, dry_run_parameter
 from flows.process import freeze_imported_objects
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
@@ -32,7 +33,9 @@ T = TypeVar("T")
 
 
 @flow(name="document-import")
-def import_documents(connection: str = "default", dry_run: bool = False) -> RunReport:
+def import_documents(
+    connection: str = connection_parameter(), dry_run: bool = dry_run_parameter()
+) -> RunReport:
     """Import new order confirmations (Auftragsbestätigungen) and delivery notes (Lieferscheine).
 
     The connection's `document_import` setting says which types, `import_draft_documents`

@@ -8,6 +8,7 @@ from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
+from flows.parameters import connection_parameter, directions_parameter, dry_run_parameter
 from flows.process import freeze_imported_objects
 from flows.subscriptions import ensure_subscriptions_flow
 from tasks.report import RunReport
@@ -16,9 +17,9 @@ from tasks.settings import DirectionOverrides, DocumentImport
 
 @flow(name="full-sync")
 def full_sync(
-    connection: str = "default",
-    dry_run: bool = False,
-    directions: DirectionOverrides | None = None,
+    connection: str = connection_parameter(),
+    dry_run: bool = dry_run_parameter(),
+    directions: DirectionOverrides | None = directions_parameter(),
 ) -> RunReport:
     """Customers, products and activities both ways, then lexoffice documents as projects.
 

@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from deployments.connection import load_active_connection
+from flows.parameters import connection_parameter, parameter
 from flows.process import freeze_imported_objects
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
@@ -25,10 +26,23 @@ from tasks.settings import InvoiceLayout
 
 @flow(name="create-invoice")
 def create_invoice(
-    work_report_id: int,
-    connection: str = "default",
-    finalize: bool = False,
-    layout: InvoiceLayout | None = None,
+    work_report_id: int = parameter(
+        "Arbeitsnachweis-Nr.",
+        "Die Nummer (ID) des abgeschlossenen Arbeitsnachweises in der Auftragsverwaltung.",
+    ),
+    connection: str = connection_parameter(),
+    finalize: bool = parameter(
+        "Gleich festschreiben",
+        "Aus: die Rechnung entsteht als Entwurf in lexoffice (empfohlen, zum Prüfen). "
+        "An: sie wird sofort festgeschrieben und bekommt ihre Rechnungsnummer.",
+        False,
+    ),
+    layout: InvoiceLayout | None = parameter(
+        "Aufbau",
+        "Leer lassen für die Einstellung der Verbindung; detailed = jede Position einzeln, "
+        "grouped = zusammengefasst je Tätigkeit, Material und Fahrzeug.",
+        None,
+    ),
 ) -> InvoiceResult:
     """Invoice a completed work report in lexoffice: a draft, or finalized on request.
 

@@ -13,6 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.lexoffice.client import LexofficeClient
 from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
+from flows.parameters import (
+    connection_parameter,
+    directions_parameter,
+    dry_run_parameter,
+    parameter,
+)
 from flows.process import freeze_imported_objects
 from tasks.diff.plan import Plan
 from tasks.publish import publish_report
@@ -28,10 +34,15 @@ from tasks.sync.plan import diff_settings_for, plan_changes
 
 @flow(name="master-data-sync")
 def sync_master_data(
-    connection: str = "default",
-    entities: list[EntityName] | None = None,
-    dry_run: bool = False,
-    directions: DirectionOverrides | None = None,
+    connection: str = connection_parameter(),
+    entities: list[EntityName] | None = parameter(
+        "Bereiche",
+        "Leer lassen für alle; sonst eine Auswahl aus customers (Kunden), products "
+        "(Material) und activities (Tätigkeiten).",
+        None,
+    ),
+    dry_run: bool = dry_run_parameter(),
+    directions: DirectionOverrides | None = directions_parameter(),
 ) -> RunReport:
     """Bring customers, products and activities in step between the system and lexoffice.
 

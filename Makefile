@@ -3,7 +3,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo up down test lint format clean bench
+.PHONY: demo up down test lint format clean bench webhook-key
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: $(STAMP)
 ## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.
 up: $(STAMP)
 	$(BIN)/lexsync up
+
+## Pins Lexware's published webhook key into the package (needs the internet; prints the
+## SHA-256 fingerprint to compare with a second source before committing the file).
+webhook-key: $(STAMP)
+	$(BIN)/python -m deployments.webhooks.public_key
 
 ## Stops everything `make up` started, by process id.
 down:

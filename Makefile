@@ -13,9 +13,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## The main job: a run of lexsync against the lexoffice sandbox with demo data.
 # Its own Prefect home under var/ (a temporary Prefect server runs the flows), no telemetry.
+# Run it twice: the second run syncs the same data and shows that nothing changed.
+# `make demo DEMO_ARGS=--fresh` seeds both sides anew.
+DEMO_ARGS ?=
 demo: $(STAMP)
 	PREFECT_HOME=$(CURDIR)/var/prefect DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false \
-		$(BIN)/lexsync demo
+		$(BIN)/lexsync demo $(DEMO_ARGS)
 
 ## The whole service locally: Prefect server, deployments, a worker, the webhook receiver
 ## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.

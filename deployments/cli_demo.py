@@ -1,5 +1,9 @@
 """`lexsync demo`: the main job on demo data — a full sync against the lexoffice sandbox.
 
+The demo's two sides persist (`var/demo.db`, the sandbox's `var/demo-sandbox.json`), so a
+second `lexsync demo` syncs the same data again and shows that nothing changed; `--fresh`
+seeds both anew.
+
 With LEXOFFICE_API_KEY set, the same full sync runs against the real lexoffice account and
 the configured system database instead (nothing is seeded then).
 """
@@ -10,15 +14,20 @@ import argparse
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.fieldservice.db import make_engine, migrate, session_factory
 from connectors.fieldservice.demo import seed_demo
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments import demo_summary
 from deployments.connection import DEFAULT_DATABASE_URL
 
+if TYPE_CHECKING:
+    from tasks.report import RunReport
+
 DEMO_DATABASE = Path("var/demo.db")
+DEMO_SANDBOX_STATE = Path("var/demo-sandbox.json")
 
 
 def register(commands: Any) -> None:
@@ -29,19 +38,29 @@ def register(commands: Any) -> None:
         default=10.0,
         help="the sandbox's requests/s (lexoffice allows 2; the demo runs faster by default)",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="seed both sides anew (otherwise a repeated demo syncs the same data again)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if os.environ.get("LEXOFFICE_API_KEY"):
         return _sync_real_account()
-    url = _fresh_demo_database()
-    print(f"system database: {url} (demo business seeded)")
-    config = SandboxConfig(rps=args.rps, burst=max(2, int(args.rps)), seed_demo=True)
+    repeated = not args.fresh and DEMO_DATABASE.exists() and DEMO_SANDBOX_STATE.exists()
+    url = _demo_database(repeated)
+    seeded = "as the last demo left it" if repeated else "demo business seeded"
+    print(f"system database: {url} ({seeded})")
+    config = SandboxConfig(
+        rps=args.rps,
+        burst=max(2, int(args.rps)),
+        seed_demo=True,  # only into an empty sandbox: a saved state is kept
+        state_file=DEMO_SANDBOX_STATE.resolve(),
+    )
     with SandboxServer(config) as sandbox:
-        print(
-            f"lexoffice sandbox: {sandbox.base_url} at {args.rps:g} requests/s (demo data seeded)"
-        )
+        print(f"lexoffice sandbox: {sandbox.base_url} at {args.rps:g} requests/s ({seeded})")
         os.environ |= {
             "LEXOFFICE_API_KEY": sandbox.api_key,
             "LEXOFFICE_BASE_URL": sandbox.base_url,
@@ -49,33 +68,40 @@ def run(args: argparse.Namespace) -> int:
             "LEXSYNC_DATABASE_URL": url,
         }
         started = time.monotonic()
-        failed = _full_sync()
+        report = _full_sync()
         log = sandbox.control.get("/requests").json()
     _print_figures(log, time.monotonic() - started)
-    return 1 if failed else 0
+    print()
+    print(demo_summary.repeated_run(report, log) if repeated else demo_summary.first_run(report))
+    return 1 if report.failed else 0
 
 
 def _sync_real_account() -> int:
     url = os.environ.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
     print(f"LEXOFFICE_API_KEY is set: full sync of {url} with the real lexoffice account")
     migrate(url)
-    return 1 if _full_sync() else 0
+    return 1 if _full_sync().failed else 0
 
 
-def _full_sync() -> int:
+def _full_sync() -> RunReport:
     from flows.full_sync import full_sync
     from tasks.report import render_markdown
 
     report = full_sync()
     print(render_markdown(report))
-    return report.failed
+    return report
 
 
-def _fresh_demo_database() -> str:
+def _demo_database(repeated: bool) -> str:
+    """The demo's system database: kept for a repeated demo, else seeded anew (both sides)."""
     DEMO_DATABASE.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{DEMO_DATABASE}"
+    if repeated:
+        migrate(url)  # a demo left by an older lexsync
+        return url
+    DEMO_SANDBOX_STATE.unlink(missing_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{DEMO_DATABASE}"
     migrate(url)
     engine = make_engine(url)
     with session_factory(engine).begin() as session:

@@ -59,8 +59,8 @@ OTHER_COUNTS = {
 EXPLANATIONS = {
     "linked": "verknüpft: auf beiden Seiten schon vorhanden und jetzt einander zugeordnet "
     "(über Kundennummer, E-Mail, Artikelnummer, EAN oder Namen), nichts doppelt angelegt.",
-    "skipped": "übersprungen: bewusst nicht übertragen, der Grund steht bei jedem Eintrag "
-    "unter „Probleme“ (z. B. mehrere mögliche Partner, in lexoffice gesperrt).",
+    "skipped": "übersprungen: bewusst nicht übertragen; bei Belegen Entwürfe (solange „Auch "
+    "Entwürfe“ aus ist) und stornierte, sonst steht der Grund unter „Probleme“.",
     "conflicts": "Konflikte: auf beiden Seiten seit dem letzten Abgleich geändert; "
     "beide Werte stehen unter „Probleme“, bitte eine Seite korrigieren.",
     "failed": "Fehler: dieser Datensatz wurde nicht übertragen, der Rest schon; "

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connectors.fieldservice.db import make_engine, migrate, session_factory
-from connectors.fieldservice.demo import seed_demo
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments import demo_summary
@@ -49,6 +49,13 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if os.environ.get("LEXOFFICE_API_KEY"):
         return _sync_real_account()
+    if not _demo_extra_installed():
+        print(
+            "error: the demo data needs the demo extra: pip install -e '.[demo]' "
+            "(make demo installs it)",
+            file=sys.stderr,
+        )
+        return 2
     repeated = not args.fresh and DEMO_DATABASE.exists() and DEMO_SANDBOX_STATE.exists()
     url = _demo_database(repeated)
     seeded = "as the last demo left it" if repeated else "demo business seeded"
@@ -74,6 +81,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(demo_summary.repeated_run(report, log) if repeated else demo_summary.first_run(report))
     return 1 if report.failed else 0
+
+
+def _demo_extra_installed() -> bool:
+    try:
+        import faker  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _sync_real_account() -> int:
@@ -103,6 +118,8 @@ def _demo_database(repeated: bool) -> str:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
     migrate(url)
+    from connectors.fieldservice.demo import seed_demo  # faker: the demo extra only
+
     engine = make_engine(url)
     with session_factory(engine).begin() as session:
         seed_demo(session)

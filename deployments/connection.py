@@ -59,8 +59,8 @@ class LexsyncConnection(Block):
     lexoffice_api_key: SecretStr | None = Field(
         default=None,
         title="lexoffice-API-Schlüssel",
-        description="Aus lexoffice: Einstellungen → Erweiterungen → lexoffice Public API. "
-        "Wird verschlüsselt gespeichert.",
+        description="Aus lexoffice: Erweiterungen → Weitere Apps → Public API "
+        "(Version XL). Wird verschlüsselt gespeichert.",
     )
     lexoffice_base_url: str = Field(
         default=DEFAULT_BASE_URL,

@@ -3,25 +3,39 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo up down test lint format clean bench bench-faults
+.PHONY: demo up down test lint format clean bench bench-faults webhook-key
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,demo]'
 	touch $(STAMP)
+
+# The demo extra (faker) for a virtualenv made without it.
+DEMO_STAMP := $(VENV)/.demo-stamp
+$(DEMO_STAMP): $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[demo]'
+	touch $(DEMO_STAMP)
 
 ## The main job: a run of lexsync against the lexoffice sandbox with demo data.
 # Its own Prefect home under var/ (a temporary Prefect server runs the flows), no telemetry.
-demo: $(STAMP)
+# Run it twice: the second run syncs the same data and shows that nothing changed.
+# `make demo DEMO_ARGS=--fresh` seeds both sides anew.
+DEMO_ARGS ?=
+demo: $(DEMO_STAMP)
 	@mkdir -p var/prefect  # Prefect warns at import when its home's folder is missing
 	PREFECT_HOME=$(CURDIR)/var/prefect DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false \
-		$(BIN)/lexsync demo
+		$(BIN)/lexsync demo $(DEMO_ARGS)
 
 ## The whole service locally: Prefect server, deployments, a worker, the webhook receiver
 ## (and, without LEXOFFICE_API_KEY, the sandbox with demo data). Pids in var/run, logs in var/log.
-up: $(STAMP)
+up: $(DEMO_STAMP)
 	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/lexsync up
+
+## Pins Lexware's published webhook key into the package (needs the internet; prints the
+## SHA-256 fingerprint to compare with a second source before committing the file).
+webhook-key: $(STAMP)
+	$(BIN)/python -m deployments.webhooks.public_key
 
 ## Stops everything `make up` started, by process id.
 down:

@@ -1,5 +1,9 @@
 """`lexsync demo`: the main job on demo data — a full sync against the lexoffice sandbox.
 
+The demo's two sides persist (`var/demo.db`, the sandbox's `var/demo-sandbox.json`), so a
+second `lexsync demo` syncs the same data again and shows that nothing changed; `--fresh`
+seeds both anew.
+
 With LEXOFFICE_API_KEY set, the same full sync runs against the real lexoffice account and
 the configured system database instead (nothing is seeded then).
 """
@@ -8,17 +12,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.fieldservice.db import make_engine, migrate, session_factory
-from connectors.fieldservice.demo import seed_demo
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
+from deployments import demo_summary
 from tasks.connection import DEFAULT_DATABASE_URL
 
+if TYPE_CHECKING:
+    from deployments.cli_outcome import Outcome
+
 DEMO_DATABASE = Path("var/demo.db")
+DEMO_SANDBOX_STATE = Path("var/demo-sandbox.json")
 
 
 def register(commands: Any) -> None:
@@ -32,19 +41,36 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--yes", action="store_true", help="with LEXOFFICE_API_KEY: write without asking"
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="seed both sides anew (otherwise a repeated demo syncs the same data again)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if os.environ.get("LEXOFFICE_API_KEY"):
         return _sync_real_account(args.yes)
-    url = _fresh_demo_database()
-    print(f"system database: {url} (demo business seeded)")
-    config = SandboxConfig(rps=args.rps, burst=max(2, int(args.rps)), seed_demo=True)
-    with SandboxServer(config) as sandbox:
+    if not _demo_extra_installed():
         print(
-            f"lexoffice sandbox: {sandbox.base_url} at {args.rps:g} requests/s (demo data seeded)"
+            "error: the demo data needs the demo extra: pip install -e '.[demo]' "
+            "(make demo installs it)",
+            file=sys.stderr,
         )
+        return 2
+    repeated = not args.fresh and DEMO_DATABASE.exists() and DEMO_SANDBOX_STATE.exists()
+    url = _demo_database(repeated)
+    seeded = "as the last demo left it" if repeated else "demo business seeded"
+    print(f"system database: {url} ({seeded})")
+    config = SandboxConfig(
+        rps=args.rps,
+        burst=max(2, int(args.rps)),
+        seed_demo=True,  # only into an empty sandbox: a saved state is kept
+        state_file=DEMO_SANDBOX_STATE.resolve(),
+    )
+    with SandboxServer(config) as sandbox:
+        print(f"lexoffice sandbox: {sandbox.base_url} at {args.rps:g} requests/s ({seeded})")
         os.environ |= {
             "LEXOFFICE_API_KEY": sandbox.api_key,
             "LEXOFFICE_BASE_URL": sandbox.base_url,
@@ -52,10 +78,24 @@ def run(args: argparse.Namespace) -> int:
             "LEXSYNC_DATABASE_URL": url,
         }
         started = time.monotonic()
-        exit_code = _full_sync()
+        outcome = _full_sync()
         log = sandbox.control.get("/requests").json()
     _print_figures(log, time.monotonic() - started)
-    return exit_code
+    if outcome.result is not None:
+        print()
+        report = outcome.result
+        print(
+            demo_summary.repeated_run(report, log) if repeated else demo_summary.first_run(report)
+        )
+    return outcome.exit_code
+
+
+def _demo_extra_installed() -> bool:
+    try:
+        import faker  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _sync_real_account(yes: bool) -> int:
@@ -68,25 +108,33 @@ def _sync_real_account(yes: bool) -> int:
     return sync(argparse.Namespace(entity=None, dry_run=False, yes=yes, connection="default"))
 
 
-def _full_sync() -> int:
-    """The demo's full sync; its exit code (0, 3, 1, 2) as `lexsync sync` gives it."""
+def _full_sync() -> Outcome:
+    """The demo's full sync and its outcome (exit code 0, 3, 1, 2 as `lexsync sync` gives it)."""
     from deployments.cli_outcome import report_failure, run_flow
     from flows.full_sync import full_sync
     from tasks.report import render_markdown
 
     outcome = run_flow(full_sync)
     if outcome.failure is not None or outcome.result is None:
-        return report_failure(outcome)
-    print(render_markdown(outcome.result))
-    return outcome.exit_code
+        report_failure(outcome)
+    else:
+        print(render_markdown(outcome.result))
+    return outcome
 
 
-def _fresh_demo_database() -> str:
+def _demo_database(repeated: bool) -> str:
+    """The demo's system database: kept for a repeated demo, else seeded anew (both sides)."""
     DEMO_DATABASE.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{DEMO_DATABASE}"
+    if repeated:
+        migrate(url)  # a demo left by an older lexsync
+        return url
+    DEMO_SANDBOX_STATE.unlink(missing_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DEMO_DATABASE}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{DEMO_DATABASE}"
     migrate(url)
+    from connectors.fieldservice.demo import seed_demo  # faker: the demo extra only
+
     engine = make_engine(url)
     with session_factory(engine).begin() as session:
         seed_demo(session)

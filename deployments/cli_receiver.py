@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deployments.webhooks.config import CALLBACK_PATH, PLACEHOLDER_KEY_PATH, PUBLIC_KEY_ENV
+from deployments.webhooks.config import CALLBACK_PATH, LEXOFFICE_PUBLIC_KEY_URL, PUBLIC_KEY_ENV
 
 
 def register(commands: Any) -> None:
@@ -30,7 +30,8 @@ def register(commands: Any) -> None:
         "--public-key",
         default=None,
         help=f"lexoffice's webhook public key: a PEM path or URL (default: ${PUBLIC_KEY_ENV}, "
-        f"else {PLACEHOLDER_KEY_PATH})",
+        f"else {LEXOFFICE_PUBLIC_KEY_URL}, fetched once and cached, with the copy pinned in "
+        "the package as fallback)",
     )
     parser.add_argument(
         "--batch-size", type=int, default=100, help="contacts per customer flow run"

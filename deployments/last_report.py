@@ -16,6 +16,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
 
 from tasks.publish import artifact_key
+from tasks.report import problem_from_row
 
 
 @dataclass
@@ -65,4 +66,5 @@ def _latest(client: Any, key: str) -> Any:
 def _rows(data: Any) -> list[dict[str, Any]]:
     # Table artifacts come back as the JSON text of a list of rows.
     rows = json.loads(data) if isinstance(data, str) else data
-    return [row for row in rows if isinstance(row, dict)]
+    # The table has German headings for people; status reads the report's own terms.
+    return [problem_from_row(row) for row in rows if isinstance(row, dict)]

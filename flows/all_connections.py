@@ -26,6 +26,7 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 
+from flows.parameters import dry_run_parameter, parameter
 from tasks.connection_registry import active_connection_names
 
 FULL_SYNC_DEPLOYMENT = "full-sync/full-sync"
@@ -48,7 +49,13 @@ def connection_tag(connection: str) -> str:
 
 @flow(name="sync-all-connections")
 def sync_all_connections(
-    dry_run: bool = False, deployment: str = FULL_SYNC_DEPLOYMENT
+    dry_run: bool = dry_run_parameter(),
+    deployment: str = parameter(
+        "Deployment je Firma",
+        "Welches Deployment für jede aktive Firma gestartet wird; normalerweise der "
+        "vollständige Abgleich.",
+        FULL_SYNC_DEPLOYMENT,
+    ),
 ) -> list[Started]:
     """Start a full sync for every active connection (the embedded default if none exist)."""
     logger = get_run_logger()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.parameters import connection_parameter, parameter
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tasks.webhook_events import (
@@ -16,10 +17,21 @@ from tasks.webhook_events import (
 
 @flow(name="customer-events")
 def sync_contacts(
-    contact_ids: list[str],
-    connection: str = "default",
-    deleted_ids: list[str] | None = None,
-    batch_id: str | None = None,
+    contact_ids: list[str] = parameter(
+        "Geänderte Kontakte",
+        "IDs der in lexoffice angelegten oder geänderten Kontakte (aus den Webhooks).",
+    ),
+    connection: str = connection_parameter(),
+    deleted_ids: list[str] | None = parameter(
+        "Gelöschte Kontakte",
+        "IDs der in lexoffice gelöschten Kontakte; ihre Kunden bleiben im System erhalten.",
+        None,
+    ),
+    batch_id: str | None = parameter(
+        "Stapel des Empfängers",
+        "Vom Webhook-Empfänger gesetzt: seine gespeicherten Ereignisse dieses Laufs.",
+        None,
+    ),
 ) -> RunReport:
     """Bring these lexoffice contacts into the system now, with the full sync's rules.
 

@@ -7,6 +7,7 @@ from typing import TypeVar, cast
 from prefect import flow
 from prefect.utilities.annotations import quote
 
+from flows.parameters import connection_parameter, dry_run_parameter
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
@@ -25,7 +26,9 @@ DOCUMENTS_PART = "documents"
 
 
 @flow(name="document-import")
-def import_documents(connection: str = "default", dry_run: bool = False) -> RunReport:
+def import_documents(
+    connection: str = connection_parameter(), dry_run: bool = dry_run_parameter()
+) -> RunReport:
     """Import new order confirmations (Auftragsbestätigungen) and delivery notes (Lieferscheine).
 
     The connection's `document_import` setting says which types, `import_draft_documents`

@@ -6,6 +6,7 @@ from prefect import flow
 
 from flows.documents import import_document_types
 from flows.master_data import sync_entities
+from flows.parameters import connection_parameter, directions_parameter, dry_run_parameter
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tasks.settings import DirectionOverrides
@@ -17,9 +18,9 @@ SUBSCRIPTIONS_PART = "event subscriptions"
 
 @flow(name="full-sync")
 def full_sync(
-    connection: str = "default",
-    dry_run: bool = False,
-    directions: DirectionOverrides | None = None,
+    connection: str = connection_parameter(),
+    dry_run: bool = dry_run_parameter(),
+    directions: DirectionOverrides | None = directions_parameter(),
 ) -> RunReport:
     """Customers, products and activities both ways, then lexoffice documents as projects.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.parameters import connection_parameter, parameter
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result
@@ -21,10 +22,23 @@ from tasks.settings import InvoiceLayout
 
 @flow(name="create-invoice")
 def create_invoice(
-    work_report_id: int,
-    connection: str = "default",
-    finalize: bool = False,
-    layout: InvoiceLayout | None = None,
+    work_report_id: int = parameter(
+        "Arbeitsnachweis-Nr.",
+        "Die Nummer (ID) des abgeschlossenen Arbeitsnachweises in der Auftragsverwaltung.",
+    ),
+    connection: str = connection_parameter(),
+    finalize: bool = parameter(
+        "Gleich festschreiben",
+        "Aus: die Rechnung entsteht als Entwurf in lexoffice (empfohlen, zum Prüfen). "
+        "An: sie wird sofort festgeschrieben und bekommt ihre Rechnungsnummer.",
+        False,
+    ),
+    layout: InvoiceLayout | None = parameter(
+        "Aufbau",
+        "Leer lassen für die Einstellung der Verbindung; detailed = jede Position einzeln, "
+        "grouped = zusammengefasst je Tätigkeit, Material und Fahrzeug.",
+        None,
+    ),
 ) -> InvoiceResult:
     """Invoice a completed work report in lexoffice: a draft, or finalized on request.
 

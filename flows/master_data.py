@@ -10,6 +10,12 @@ from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
+from flows.parameters import (
+    connection_parameter,
+    directions_parameter,
+    dry_run_parameter,
+    parameter,
+)
 from tasks.diff.plan import Plan
 from tasks.report import RunReport, SectionReport
 from tasks.run import Frame, Run, run_job
@@ -22,10 +28,15 @@ from tasks.sync.plan import diff_settings_for, plan_changes
 
 @flow(name="master-data-sync")
 def sync_master_data(
-    connection: str = "default",
-    entities: list[EntityName] | None = None,
-    dry_run: bool = False,
-    directions: DirectionOverrides | None = None,
+    connection: str = connection_parameter(),
+    entities: list[EntityName] | None = parameter(
+        "Bereiche",
+        "Leer lassen für alle; sonst eine Auswahl aus customers (Kunden), products "
+        "(Material) und activities (Tätigkeiten).",
+        None,
+    ),
+    dry_run: bool = dry_run_parameter(),
+    directions: DirectionOverrides | None = directions_parameter(),
 ) -> RunReport:
     """Bring customers, products and activities in step between the system and lexoffice.
 

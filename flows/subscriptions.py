@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.parameters import connection_parameter, parameter
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tasks.subscriptions import ensure_event_subscriptions
 
 
 @flow(name="webhook-subscriptions")
-def ensure_subscriptions_flow(callback_url: str, connection: str = "default") -> RunReport:
+def ensure_subscriptions_flow(
+    callback_url: str = parameter(
+        "Öffentliche Adresse des Empfängers",
+        "HTTPS-Adresse, an die lexoffice die Ereignisse schickt, z. B. "
+        "https://lexsync.example.de/webhooks/lexoffice.",
+    ),
+    connection: str = connection_parameter(),
+) -> RunReport:
     """Make sure lexoffice sends contact.created, .changed and .deleted to `callback_url`.
 
     Lists the connection's subscriptions, creates the missing ones (also those lexoffice

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from prefect.blocks.core import Block
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
+from connectors.fieldservice.urls import split_password, with_password
 from connectors.lexoffice.settings import DEFAULT_BASE_URL, LexofficeSettings
 from tasks.settings import SyncSettings
 
@@ -29,23 +31,95 @@ class ConnectionDisabledError(RuntimeError):
 
 
 class LexsyncConnection(Block):
-    """One company: where its system database is, its lexoffice account, its sync settings."""
+    """One company: where its system database is, its lexoffice account, its sync settings.
+
+    The database password is a field of its own (a secret, shown as ******** in the UI);
+    `database_url` puts it back into the address for whoever connects.
+    """
 
     _block_type_name = "lexsync connection"
     _block_type_slug = "lexsync-connection"
-    _description = "One company's field-service database, lexoffice API key and sync settings."
+    _description = (
+        "Eine Firma: ihre Datenbank der Auftragsverwaltung, ihr lexoffice-API-Schlüssel und "
+        "was abgeglichen wird."
+    )
 
-    database_url: str = Field(default=DEFAULT_DATABASE_URL, title="System database URL")
-    lexoffice_base_url: str = Field(default=DEFAULT_BASE_URL, title="lexoffice API base URL")
-    lexoffice_api_key: SecretStr | None = Field(default=None, title="lexoffice API key")
+    database_address: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        title="Datenbank (Adresse ohne Passwort)",
+        description="Die Datenbank der Auftragsverwaltung, z. B. "
+        "postgresql+psycopg://lexsync@db.example.de/meier oder sqlite:///var/lexsync.db. "
+        "Das Passwort gehört in das Feld darunter.",
+    )
+    database_password: SecretStr | None = Field(
+        default=None,
+        title="Datenbank-Passwort",
+        description="Wird verschlüsselt gespeichert; leer lassen bei SQLite.",
+    )
+    lexoffice_api_key: SecretStr | None = Field(
+        default=None,
+        title="lexoffice-API-Schlüssel",
+        description="Aus lexoffice: Erweiterungen → Weitere Apps → Public API "
+        "(Version XL). Wird verschlüsselt gespeichert.",
+    )
+    lexoffice_base_url: str = Field(
+        default=DEFAULT_BASE_URL,
+        title="Adresse der lexoffice-API",
+        description=f"Normalerweise {DEFAULT_BASE_URL} (ohne /v1).",
+    )
     # lexoffice allows 2 requests/s per account; only a sandbox may be driven faster.
-    lexoffice_rate_per_second: float = Field(default=2.0, gt=0, title="lexoffice requests/s")
-    organization_id: str | None = Field(default=None, title="lexoffice organizationId")
+    lexoffice_rate_per_second: float = Field(
+        default=2.0,
+        gt=0,
+        title="Anfragen je Sekunde an lexoffice",
+        description="lexoffice erlaubt 2; nur für die Testumgebung höher stellen.",
+    )
+    organization_id: str | None = Field(
+        default=None,
+        title="lexoffice-Organisation (organizationId)",
+        description="Wird beim Anlegen eingetragen; ein Schlüssel einer anderen Firma wird "
+        "dann abgelehnt.",
+    )
     # The public HTTPS address of the webhook receiver; when set, every full sync makes sure
     # lexoffice still has the contact subscriptions (it drops them after failed deliveries).
-    webhook_callback_url: str | None = Field(default=None, title="Webhook callback URL")
-    active: bool = True
-    settings: SyncSettings = Field(default_factory=SyncSettings)
+    webhook_callback_url: str | None = Field(
+        default=None,
+        title="Öffentliche Adresse des Webhook-Empfängers",
+        description="Z. B. https://lexsync.example.de/webhooks/lexoffice; leer lassen, "
+        "wenn keine Webhooks genutzt werden.",
+    )
+    active: bool = Field(
+        default=True,
+        title="Aktiv",
+        description="Ausgeschaltet wird diese Firma bei keinem Abgleich berücksichtigt.",
+    )
+    settings: SyncSettings = Field(
+        default_factory=SyncSettings,
+        title="Einstellungen",
+        description="Was abgeglichen wird und wie.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_database_url(cls, data: Any) -> Any:
+        """`database_url=` (a whole URL, as blocks saved before the split hold it) → address
+        and password, so the password never sits in clear text in the block."""
+        if not isinstance(data, dict) or "database_url" not in data:
+            return data
+        data = dict(data)
+        address, password = split_password(str(data.pop("database_url")))
+        data.setdefault("database_address", address)
+        if password is not None and not data.get("database_password"):
+            data["database_password"] = password
+        return data
+
+    @property
+    def database_url(self) -> str:
+        """The system database's URL, password included (never log it: see `safe_url`)."""
+        password = self.database_password
+        return with_password(
+            self.database_address, password.get_secret_value() if password else None
+        )
 
     def lexoffice_settings(self, **overrides: object) -> LexofficeSettings:
         """Client settings for this connection's lexoffice account."""

@@ -114,7 +114,12 @@ def _entry(name: str, data: dict[str, object]) -> ConnectionEntry:
         name=name,
         active=bool(data.get("active", True)),
         organization_id=_text(data.get("organization_id")),
-        database_url=str(data.get("database_url") or defaults["database_url"].default),
+        # The address without its password (blocks saved before the split: the whole URL).
+        database_url=str(
+            data.get("database_address")
+            or data.get("database_url")
+            or defaults["database_address"].default
+        ),
         lexoffice_base_url=str(
             data.get("lexoffice_base_url") or defaults["lexoffice_base_url"].default
         ),

@@ -1,8 +1,8 @@
 """The report of a run: what changed, what was left alone and what failed, per entity and direction.
 
 A person reads it in the Prefect UI (a markdown artifact plus a table of every problem) and
-the CLI prints the same text. Counts use one vocabulary everywhere: created, updated,
-unchanged, skipped, conflicts, failed.
+the CLI prints the same text, in German (`tasks.report_text`). Counts use one vocabulary
+everywhere: created, updated, linked, unchanged, skipped, conflicts, failed.
 """
 
 from __future__ import annotations
@@ -11,8 +11,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tasks import report_text as text
+
 ProblemKind = Literal["error", "conflict", "skip"]
-COUNT_COLUMNS = ("created", "updated", "linked", "unchanged", "skipped", "conflicts", "failed")
+COUNT_COLUMNS = tuple(text.COUNTS)
+# The markdown lists this many problems; the table artifact holds all of them.
+PROBLEMS_LISTED = 50
+# A reason longer than this is cut in the markdown (the table artifact has it whole).
+REASON_LENGTH = 160
+# The problem table's columns: the field of a problem row → its German heading.
+PROBLEM_COLUMNS = {
+    "entity": "Daten",
+    "direction": "Richtung",
+    "kind": "Art",
+    "record": "Datensatz",
+    "field": "Feld",
+    "reason": "Grund",
+    "system value": "Wert im System",
+    "lexoffice value": "Wert in lexoffice",
+}
 _KIND_COUNTER = {"error": "failed", "conflict": "conflicts", "skip": "skipped"}
 
 
@@ -75,72 +92,134 @@ class RunReport:
 
 
 def render_markdown(report: RunReport) -> str:
-    """The report as markdown: a counts table, then every problem with its reason."""
-    mode = " (dry run: nothing was written)" if report.dry_run else ""
-    lines = [f"# {report.title}{mode}", "", _counts_table(report), ""]
-    if report.problems:
-        lines += ["## Problems", "", "| entity | direction | kind | record | field | reason |"]
-        lines.append("| --- | --- | --- | --- | --- | --- |")
-        lines += [_problem_row(section, problem) for section, problem in report.problems]
+    """The report as markdown: a counts table, what its puzzling counts mean, every problem."""
+    mode = " (Probelauf: nichts wurde geschrieben)" if report.dry_run else ""
+    lines = [f"# {text.title(report.title)}{mode}", ""]
+    if report.sections:
+        lines += [_counts_table(report), "", *_other_counts(report), *_explanations(report)]
     else:
-        lines.append("No problems.")
+        lines += ["Nichts zu tun.", ""]
+    lines += _problem_list(report) if report.problems else ["Keine Probleme."]
     return "\n".join(lines) + "\n"
 
 
 def problem_rows(report: RunReport) -> list[dict[str, Any]]:
-    """One row per problem, for a table artifact."""
+    """One row per problem, for a table artifact (German headings, values as they are)."""
     return [
-        {
-            "entity": section.entity,
-            "direction": section.direction,
-            "kind": problem.kind,
-            "record": problem.record,
-            "field": problem.field or "",
-            "reason": problem.message,
-            "system value": _show(problem.system_value),
-            "lexoffice value": _show(problem.lexoffice_value),
-        }
-        for section, problem in report.problems
+        {PROBLEM_COLUMNS[key]: value for key, value in _problem_fields(s, p).items()}
+        for s, p in report.problems
     ]
 
 
+def problem_from_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of the problem table back in the report's own terms (kind "error", …)."""
+    plain = {key: row.get(heading, row.get(key)) for key, heading in PROBLEM_COLUMNS.items()}
+    kinds = {german: kind for kind, german in text.KINDS.items()}
+    plain["kind"] = kinds.get(str(plain["kind"]), plain["kind"])
+    return plain
+
+
+def _problem_fields(section: SectionReport, problem: Problem) -> dict[str, str]:
+    return {
+        "entity": text.entity(section.entity),
+        "direction": text.direction(section.direction),
+        "kind": text.KINDS[problem.kind],
+        "record": problem.record,
+        "field": text.field(problem.field),
+        "reason": problem.message,
+        "system value": _show(problem, problem.system_value),
+        "lexoffice value": _show(problem, problem.lexoffice_value),
+    }
+
+
 def _counts_table(report: RunReport) -> str:
-    header = "| entity | direction | " + " | ".join(COUNT_COLUMNS) + " | other |"
-    rule = "| --- | --- |" + " --- |" * (len(COUNT_COLUMNS) + 1)
+    header = "| Daten | Richtung | " + " | ".join(text.COUNTS.values()) + " |"
+    rule = "| --- | --- |" + " ---: |" * len(COUNT_COLUMNS)
     rows = [
-        f"| {s.entity} | {s.direction} | "
-        + " | ".join(str(s.counts[c]) for c in COUNT_COLUMNS)
-        + f" | {_other_counts(s)} |"
+        f"| {text.entity(s.entity)} | {text.direction(s.direction)} | "
+        + " | ".join(text.number(s.counts[c]) for c in COUNT_COLUMNS)
+        + " |"
         for s in report.sections
     ]
     return "\n".join([header, rule, *rows])
 
 
-def _other_counts(section: SectionReport) -> str:
-    others = sorted((k, v) for k, v in section.counts.items() if k not in COUNT_COLUMNS and v)
-    return ", ".join(f"{name}: {n}" for name, n in others)
-
-
-def _problem_row(section: SectionReport, problem: Problem) -> str:
-    values = ""
-    if problem.kind == "conflict":
-        values = (
-            f" (system: {_show(problem.system_value)}, lexoffice: {_show(problem.lexoffice_value)})"
+def _other_counts(report: RunReport) -> list[str]:
+    """Counts outside the table's columns, one line per section that has any."""
+    lines = []
+    for section in report.sections:
+        others = sorted(
+            (text.other_count(name), n)
+            for name, n in section.counts.items()
+            if name not in COUNT_COLUMNS and n
         )
-    cells = (
-        section.entity,
-        section.direction,
-        problem.kind,
-        problem.record,
-        problem.field or "",
-        problem.message + values,
-    )
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+        if others:
+            listed = ", ".join(f"{name} {n}" for name, n in others)
+            where = f"{text.entity(section.entity)} ({text.direction(section.direction)})"
+            lines.append(f"Außerdem bei {where}: {listed}.  ")
+    return [*lines, ""] if lines else []
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _explanations(report: RunReport) -> list[str]:
+    """One line for each puzzling count that is not zero in this report."""
+    present = {name for s in report.sections for name, n in s.counts.items() if n}
+    lines = [f"- {line}" for name, line in text.EXPLANATIONS.items() if name in present]
+    return ["**Was die Zahlen bedeuten**", "", *lines, ""] if lines else []
 
 
-def _show(value: Any) -> str:
-    return "(empty)" if value is None or value == "" else str(value)
+def _problem_list(report: RunReport) -> list[str]:
+    """The problems grouped by section, as list items (they wrap at any width)."""
+    problems = report.problems
+    lines = [f"## Probleme ({len(problems)})"]
+    current = None
+    for section, problem in problems[:PROBLEMS_LISTED]:
+        if section is not current:
+            current = section
+            heading = f"{text.entity(section.entity)}: {text.direction(section.direction)}"
+            lines += ["", f"### {heading}", ""]
+        lines.append(_problem_line(problem))
+    if len(problems) > PROBLEMS_LISTED:
+        rest = len(problems) - PROBLEMS_LISTED
+        lines += ["", f"… und {rest} weitere: alle stehen in der Tabelle „Probleme“ dieses Laufs."]
+    return lines
+
+
+def _problem_line(problem: Problem) -> str:
+    where = f", {text.field(problem.field)}" if problem.field else ""
+    line = f"- **{text.KINDS[problem.kind]}** · {_inline(problem.record)}{where}: "
+    return line + _inline(_shorten(problem.message)) + _values(problem)
+
+
+def _values(problem: Problem) -> str:
+    """The values concerned: both for a conflict, else those known (e.g. a refused e-mail)."""
+    sides = (("System", problem.system_value), ("lexoffice", problem.lexoffice_value))
+    shown = [
+        f"{side}: {_quoted(value)}"
+        for side, value in sides
+        if problem.kind == "conflict" or value is not None
+    ]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def _quoted(value: Any) -> str:
+    if value is None or value == "":
+        return "(leer)"
+    return f"„{_inline(_shorten(str(value)))}“"
+
+
+def _shorten(message: str) -> str:
+    if len(message) <= REASON_LENGTH:
+        return message
+    return message[: REASON_LENGTH - 1].rstrip() + "…"
+
+
+def _inline(value: str) -> str:
+    """Text safe inside a markdown line or table cell."""
+    return value.replace("|", "\\|").replace("\n", " ").replace("*", "\\*")
+
+
+def _show(problem: Problem, value: Any) -> str:
+    """A value for the table: an empty one of a conflict says so, an unknown one is blank."""
+    if value is None or value == "":
+        return "(leer)" if problem.kind == "conflict" else ""
+    return str(value)

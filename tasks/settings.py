@@ -7,9 +7,9 @@ flow reads it from there, never from a global.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tasks.diff.settings import ConflictPolicy
 
@@ -23,13 +23,75 @@ class DocumentImport(StrEnum):
     BOTH = "both"
 
 
+def _form(title: str, description: str) -> ConfigDict:
+    """A settings model's section in the Prefect block form: German title and description."""
+    return ConfigDict(extra="forbid", title=title, json_schema_extra={"description": description})
+
+
 class Directions(BaseModel):
     """The import (lexoffice → system) and export (system → lexoffice) switch of one entity."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _form("Richtungen", "Welche Richtungen abgeglichen werden.")
 
-    import_enabled: bool = True
-    export_enabled: bool = True
+    import_enabled: bool = Field(
+        default=True,
+        title="Import aus lexoffice",
+        description="Änderungen aus lexoffice ins System übernehmen.",
+    )
+    export_enabled: bool = Field(
+        default=True,
+        title="Export nach lexoffice",
+        description="Änderungen aus dem System nach lexoffice übertragen.",
+    )
+
+
+class CustomerDirections(Directions):
+    """Customers (Kunden) ⇄ lexoffice contacts with the customer role."""
+
+    model_config = _form(
+        "Kunden",
+        "Kunden im System ⇄ Kontakte mit der Rolle Kunde in lexoffice. Ausgeschaltete "
+        "Richtungen verlieren nichts: die Änderungen werden beim Einschalten nachgeholt.",
+    )
+
+
+class ProductDirections(Directions):
+    """Products (Materiallager) ⇄ lexoffice articles of type PRODUCT."""
+
+    model_config = _form(
+        "Material (Produkte)",
+        "Material aus dem Materiallager ⇄ Artikel vom Typ Produkt in lexoffice.",
+    )
+
+
+class ActivityDirections(Directions):
+    """Activities (Tätigkeiten) ⇄ lexoffice articles of type SERVICE."""
+
+    model_config = _form(
+        "Tätigkeiten", "Tätigkeiten im System ⇄ Artikel vom Typ Dienstleistung in lexoffice."
+    )
+
+
+class DocumentSettings(BaseModel):
+    """Which lexoffice documents become projects in the system."""
+
+    model_config = _form(
+        "Dokumente",
+        "Auftragsbestätigungen und Lieferscheine aus lexoffice werden Projekte im System "
+        "(nur in diese Richtung).",
+    )
+
+    kinds: DocumentImport = Field(
+        default=DocumentImport.BOTH,
+        title="Welche Belege",
+        description="none = keine, order_confirmations = Auftragsbestätigungen, "
+        "delivery_notes = Lieferscheine, both = beide.",
+    )
+    include_drafts: bool = Field(
+        default=False,
+        title="Auch Entwürfe",
+        description="Auch Belege übernehmen, die in lexoffice noch Entwurf sind.",
+    )
 
 
 class InvoiceLayout(StrEnum):
@@ -44,37 +106,111 @@ class InvoiceLayout(StrEnum):
 class InvoiceSettings(BaseModel):
     """How work reports (Arbeitsnachweise) are invoiced in lexoffice."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _form(
+        "Rechnungen",
+        "Wie aus einem abgeschlossenen Arbeitsnachweis eine Rechnung in lexoffice wird.",
+    )
 
-    layout: InvoiceLayout = InvoiceLayout.DETAILED
+    layout: InvoiceLayout = Field(
+        default=InvoiceLayout.DETAILED,
+        title="Aufbau",
+        description="detailed = jede Position einzeln unter ihrer Abschnittsüberschrift; "
+        "grouped = zusammengefasst je Tätigkeit, Material und Fahrzeug.",
+    )
     # Where invoice links in the system point to (lexoffice deeplinks).
-    app_base_url: str = "https://app.lexware.de"
+    app_base_url: str = Field(
+        default="https://app.lexware.de",
+        title="Adresse von lexoffice",
+        description="Dorthin zeigen die Rechnungs-Links im System.",
+    )
     # A run finding an attempt whose outcome is unknown and no invoice for it waits this long
     # after the send before sending again (lexoffice's gateway may still be working on it).
-    resend_after_seconds: int = Field(default=300, ge=0)
+    resend_after_seconds: int = Field(
+        default=300,
+        ge=0,
+        title="Erneut senden nach (Sekunden)",
+        description="Blieb unklar, ob lexoffice eine Rechnung angelegt hat, und ist sie dort "
+        "nicht zu finden, wird sie frühestens nach dieser Zeit erneut gesendet.",
+    )
     # Printed at the end of the invoice, above lexsync's reference.
-    remark: str = Field(default="Vielen Dank für Ihren Auftrag.", max_length=1800)
+    remark: str = Field(
+        default="Vielen Dank für Ihren Auftrag.",
+        max_length=1800,
+        title="Schlusstext",
+        description="Steht am Ende jeder Rechnung (über der Referenz von lexsync).",
+    )
 
 
 class SyncSettings(BaseModel):
     """Everything a connection's admin can switch; defaults are what a new company gets."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _form("Einstellungen", "Was abgeglichen wird und wie.")
 
-    customers: Directions = Field(default_factory=Directions)
-    products: Directions = Field(default_factory=Directions)
-    activities: Directions = Field(default_factory=Directions)
-    document_import: DocumentImport = DocumentImport.BOTH
-    import_draft_documents: bool = False
+    customers: CustomerDirections = Field(default_factory=CustomerDirections, title="Kunden")
+    products: ProductDirections = Field(
+        default_factory=ProductDirections, title="Material (Produkte)"
+    )
+    activities: ActivityDirections = Field(default_factory=ActivityDirections, title="Tätigkeiten")
+    documents: DocumentSettings = Field(default_factory=DocumentSettings, title="Dokumente")
+    invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings, title="Rechnungen")
     # The default: nothing is overwritten; a conflict is reported with both values until a
     # person makes the two sides agree (then it resolves itself on the next run).
-    conflict_policy: ConflictPolicy = ConflictPolicy.REPORT_ONLY
+    conflict_policy: ConflictPolicy = Field(
+        default=ConflictPolicy.REPORT_ONLY,
+        title="Bei Konflikten",
+        description="Ein Feld wurde auf beiden Seiten geändert: report_only = nichts "
+        "überschreiben, beide Werte melden (empfohlen); lexoffice_wins = lexoffice gilt; "
+        "system_wins = das System gilt.",
+    )
     # Deleting a product in the system never deletes the lexoffice article unless asked to.
-    delete_articles_in_lexoffice: bool = False
+    delete_articles_in_lexoffice: bool = Field(
+        default=False,
+        title="Artikel in lexoffice löschen",
+        description="Wird Material im System gelöscht, auch den Artikel in lexoffice löschen.",
+    )
     # A customer, product or activity whose create lexoffice never confirmed and that a
     # look-up does not find is created again only this long after it was sent.
-    recreate_unconfirmed_after_seconds: int = Field(default=300, ge=0)
-    invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings)
+    recreate_unconfirmed_after_seconds: int = Field(
+        default=300,
+        ge=0,
+        title="Unbestätigt Angelegtes erneut senden nach (Sekunden)",
+        description="Hat lexoffice das Anlegen eines Datensatzes nie bestätigt und ist er dort "
+        "nicht zu finden, wird er frühestens nach dieser Zeit erneut angelegt.",
+    )
+    language: Literal["de"] = Field(
+        default="de",
+        title="Sprache der Berichte",
+        description="Derzeit nur Deutsch (de).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _documents_from_flat_fields(cls, data: Any) -> Any:
+        """Settings saved before the Dokumente section had its two switches at the top."""
+        if not isinstance(data, dict) or not _LEGACY_DOCUMENT_FIELDS.keys() & data.keys():
+            return data
+        data = dict(data)
+        documents = dict(data.get("documents") or {})
+        for old, new in _LEGACY_DOCUMENT_FIELDS.items():
+            if old in data:
+                documents[new] = data.pop(old)
+        return data | {"documents": documents}
+
+    @property
+    def document_import(self) -> DocumentImport:
+        return self.documents.kinds
+
+    @document_import.setter
+    def document_import(self, value: DocumentImport) -> None:
+        self.documents.kinds = value
+
+    @property
+    def import_draft_documents(self) -> bool:
+        return self.documents.include_drafts
+
+    @import_draft_documents.setter
+    def import_draft_documents(self, value: bool) -> None:
+        self.documents.include_drafts = value
 
     def directions(self, entity: str) -> Directions:
         switches: Directions = getattr(self, entity)
@@ -83,6 +219,9 @@ class SyncSettings(BaseModel):
     def with_overrides(self, overrides: DirectionOverrides | None) -> SyncSettings:
         """These settings with some entities' switches replaced, for one run."""
         return self.model_copy(update={str(k): v for k, v in (overrides or {}).items()})
+
+
+_LEGACY_DOCUMENT_FIELDS = {"document_import": "kinds", "import_draft_documents": "include_drafts"}
 
 
 DirectionOverrides = dict[Literal["customers", "products", "activities"], Directions]

@@ -2,6 +2,7 @@
 
 - `config`: `ReceiverSettings` and where lexoffice's public key comes from;
 - `signature`: loading the key, checking `X-Lxo-Signature`;
+- `public_key`: lexoffice's published key, cached on disk, with the pinned copy as fallback;
 - `events`: the callback body, parsed strictly;
 - `store`: the event table (stored first, deduplicated, claimed in batches);
 - `dispatcher`: coalescing bursts into a bounded number of customer flow runs;

@@ -1,10 +1,10 @@
 """The receiver's settings and where lexoffice's webhook public key comes from.
 
-lexoffice publishes the key that signs its callbacks at `LEXOFFICE_PUBLIC_KEY_URL`. lexsync
-cannot download it at build time, so the real key is placed by the admin (see
-`keys/README.md`) at `PLACEHOLDER_KEY_PATH`, or given as a path or URL (fetched once at
-start) with `--public-key` / `LEXSYNC_WEBHOOK_PUBLIC_KEY`. Without a key the receiver does
-not start: accepting unsigned events would let anyone trigger syncs.
+lexoffice publishes the key that signs its callbacks at `LEXOFFICE_PUBLIC_KEY_URL`; the
+receiver fetches it once and caches it, with a copy pinned in the package as the fallback
+(`public_key.py`), unless `--public-key` / `LEXSYNC_WEBHOOK_PUBLIC_KEY` names a path or URL.
+Without a key the receiver does not start: accepting unsigned events would let anyone
+trigger syncs.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 
 LEXOFFICE_PUBLIC_KEY_URL = "https://developers.lexware.io/webhookSignature/public/public_key.pub"
 PUBLIC_KEY_ENV = "LEXSYNC_WEBHOOK_PUBLIC_KEY"
-# Not shipped (the project has no network at build time): the admin puts the real key here.
-PLACEHOLDER_KEY_PATH = Path(__file__).with_name("keys") / "lexoffice_public_key.pub"
+# The package's pinned copy of the published key (`make webhook-key` refreshes it).
+PINNED_KEY_PATH = Path(__file__).with_name("keys") / "lexoffice_public_key.pub"
 CALLBACK_PATH = "/webhooks/lexoffice"
 DEPLOYMENT = "customer-events/customer-events"
 
 
-def default_public_key() -> str:
-    """The configured key source: the environment variable, else the placeholder path."""
-    return os.environ.get(PUBLIC_KEY_ENV) or str(PLACEHOLDER_KEY_PATH)
+def configured_public_key() -> str | None:
+    """The key source the environment names, if any (else the published key is used)."""
+    return os.environ.get(PUBLIC_KEY_ENV) or None
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class ReceiverSettings:
     connection: str = "default"
     # The connections served; empty: every active connection (the embedded default if none).
     connections: tuple[str, ...] = ()
-    public_key: str | None = None  # a PEM file path or an http(s) URL; None: default_public_key()
+    # A PEM file path or an http(s) URL; None: $LEXSYNC_WEBHOOK_PUBLIC_KEY, else the published
+    # key (cached, with the pinned copy as fallback).
+    public_key: str | None = None
     # lexoffice's bodies are ~150 bytes; anything near this limit is not from lexoffice.
     max_body_bytes: int = 16 * 1024
     # A burst is collected until no event came for `quiet_seconds`, at most `max_delay_seconds`.
@@ -48,5 +50,5 @@ class ReceiverSettings:
     idle_check_seconds: float = 60.0
     deployment: str = DEPLOYMENT
 
-    def key_source(self) -> str:
-        return self.public_key or default_public_key()
+    def key_source(self) -> str | None:
+        return self.public_key or configured_public_key()

@@ -24,7 +24,8 @@ from deployments.webhooks.dispatcher import (
     in_process_starter,
     prefect_starter,
 )
-from deployments.webhooks.signature import PublicKeyError, load_public_key
+from deployments.webhooks.public_key import receiver_public_key
+from deployments.webhooks.signature import PublicKeyError
 from deployments.webhooks.store import EventStore
 from tasks.connection import LexsyncConnection, MissingApiKeyError, load_connection
 from tasks.connection_registry import active_connection_names
@@ -81,7 +82,7 @@ def build_receiver(
     with nothing left to serve the receiver refuses to build.
     """
     try:  # first: without the key nothing else matters
-        public_key = load_public_key(settings.key_source())
+        public_key = receiver_public_key(settings.key_source())
     except PublicKeyError as error:
         raise ReceiverSetupError(str(error)) from None
     if connection is not None:

@@ -13,8 +13,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from deployments.webhooks.config import LEXOFFICE_PUBLIC_KEY_URL, PLACEHOLDER_KEY_PATH
-
 
 class PublicKeyError(RuntimeError):
     """lexoffice's public key could not be loaded: the receiver must not start."""
@@ -23,10 +21,15 @@ class PublicKeyError(RuntimeError):
 def load_public_key(source: str) -> rsa.RSAPublicKey:
     """The RSA public key from a PEM file path or an http(s) URL (fetched once, now)."""
     pem = _fetch(source) if source.startswith(("http://", "https://")) else _read(source)
+    return parse_public_key(pem, source)
+
+
+def parse_public_key(pem: bytes, source: str) -> rsa.RSAPublicKey:
+    """The RSA public key in `pem` (read from `source`, named in the error)."""
     try:
         key = serialization.load_pem_public_key(pem)
     except ValueError as error:
-        raise PublicKeyError(f"{source} is not a PEM public key: {error}") from error
+        raise PublicKeyError(f"{source} is not a PEM public key: {error}") from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise PublicKeyError(f"{source} is not an RSA public key")
     return key
@@ -36,13 +39,7 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        hint = (
-            f" Place lexoffice's key there ({LEXOFFICE_PUBLIC_KEY_URL}; see "
-            f"deployments/webhooks/keys/README.md) or pass --public-key PATH|URL."
-            if Path(path) == PLACEHOLDER_KEY_PATH
-            else ""
-        )
-        raise PublicKeyError(f"no webhook public key at {path}: {error.strerror}.{hint}") from None
+        raise PublicKeyError(f"no webhook public key at {path}: {error.strerror}") from None
 
 
 def _fetch(url: str) -> bytes:

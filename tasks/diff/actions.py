@@ -86,7 +86,8 @@ class RowPlanner:
         outgoing |= {name: row[f"sys_{name}"] for name in names}
         problems = validate(self.spec, outgoing, names)
         self.plan.errors += [
-            PlanError(p.message, p.field, row[LOCAL_KEY], row[REMOTE_KEY]) for p in problems
+            PlanError(p.message, p.field, row[LOCAL_KEY], row[REMOTE_KEY], outgoing.get(p.field))
+            for p in problems
         ]
         return not problems
 
@@ -138,10 +139,10 @@ class RowPlanner:
     def _why_unresolved(self, name: str, blocked: str) -> str:
         policy = self.settings.conflict_policy
         if policy == ConflictPolicy.REPORT_ONLY:
-            return "conflict policy is report_only: make both sides agree by hand"
+            return "Konfliktregel „nur melden“: bitte beide Seiten von Hand angleichen"
         if policy == ConflictPolicy.SYSTEM_WINS and name not in self.spec.export_fields:
-            return f"{name} is never exported to lexoffice"
-        return f"{policy.value} could not apply: {blocked}"
+            return f"{name} wird nie an lexoffice übertragen"
+        return f"{policy.value} nicht anwendbar: {blocked}"
 
     def _skip(self, row: _Row, reason: str) -> None:
         self.plan.skips.append(Skip(reason, row[LOCAL_KEY], row[REMOTE_KEY]))

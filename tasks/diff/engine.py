@@ -117,7 +117,10 @@ def _plan_lexoffice_creates(
     names = sorted(spec.export_fields)
     for local_id, values in _records(candidates, LOCAL_KEY, "sys_", names):
         problems = validate(spec, values, names)
-        plan.errors += [PlanError(p.message, p.field, local_id=local_id) for p in problems]
+        plan.errors += [
+            PlanError(p.message, p.field, local_id=local_id, system_value=values.get(p.field))
+            for p in problems
+        ]
         if not problems:
             base = values | {ARCHIVED: False}
             plan.lexoffice_creates.append(LexofficeCreate(local_id, values, base))

@@ -116,6 +116,7 @@ class PlanError:
     field: str | None = None
     local_id: LocalId = None
     lexoffice_id: str | None = None
+    system_value: Any = None  # the refused value, when the system's value was refused
 
 
 @dataclass(frozen=True, slots=True)

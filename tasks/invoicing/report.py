@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tasks import report_text as text
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.errors import InvoicingError
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.totals import line_amount, sent_unit_price
-from tasks.invoicing.wording import euro, german
 from tasks.report import Problem, RunReport
 
 ENTITY = "invoice"
@@ -32,23 +32,32 @@ def record_failure(report: RunReport, record: str, error: Exception) -> None:
     report.section(ENTITY, DIRECTION).add_problem(Problem("error", record, message, field=field))
 
 
+LINE_TYPES = {"service": "Leistung", "material": "Material", "custom": "Position", "text": "Text"}
+LAYOUTS = {"detailed": "ausführlich (jede Position)", "grouped": "zusammengefasst"}
+TAX_TYPES = {"net": "netto", "gross": "brutto", "vatfree": "umsatzsteuerfrei"}
+TOTALS = {"net": "netto", "tax": "Umsatzsteuer", "gross": "brutto"}
+# A longer line name is cut in the markdown (the table artifact has it whole).
+NAME_LENGTH = 60
+
+
 def line_rows(plan: InvoicePlan) -> list[dict[str, Any]]:
-    """The lines as sent, one row each (amounts as lexoffice computes them)."""
+    """The lines as sent, one row each (amounts as lexoffice computes them), German headings."""
     tax_type = plan.context.tax_type
     rows = []
     for number, line in enumerate(plan.lines, 1):
         priced = line.priced
+        discount = line.discount_percent
         rows.append(
             {
-                "#": number,
-                "type": line.type,
-                "name": line.name,
-                "quantity": str(line.quantity) if priced else "",
-                "unit": line.unit_name or "",
-                "unit price": str(sent_unit_price(line, tax_type)) if priced else "",
-                "tax %": str(line.tax_rate) if priced else "",
-                "discount %": str(line.discount_percent) if priced else "",
-                "amount": str(line_amount(line, tax_type)) if priced else "",
+                "Pos.": number,
+                "Art": LINE_TYPES.get(line.type, line.type),
+                "Bezeichnung": line.name,
+                "Menge": text.number(line.quantity) if priced and line.quantity else "",
+                "Einheit": line.unit_name or "",
+                "Einzelpreis": _price(sent_unit_price(line, tax_type)) if priced else "",
+                "USt.": f"{text.number(line.tax_rate)} %" if priced and line.tax_rate else "",
+                "Rabatt": f"{text.number(discount)} %" if priced and discount else "",
+                "Betrag": text.amount(line_amount(line, tax_type)) if priced else "",
             }
         )
     return rows
@@ -58,39 +67,56 @@ def render_invoice(plan: InvoicePlan, result: InvoiceResult | None) -> str:
     """Markdown: the invoice's lines as sent and its totals (lexsync's and lexoffice's)."""
     rows = line_rows(plan)
     header = list(rows[0]) if rows else []
+    layout = plan.laid_out.layout
+    tax_type = plan.context.tax_type
     lines = [
-        f"# Invoice for {plan.record}",
+        f"# Rechnung für {plan.record}",
         "",
-        f"Layout {plan.laid_out.layout}, tax type {plan.context.tax_type}, "
-        f"reference {plan.context.reference}.",
+        f"Aufbau {LAYOUTS.get(layout, layout)}, Besteuerung {TAX_TYPES.get(tax_type, tax_type)}, "
+        f"Referenz {plan.context.reference}.",
         "",
         "| " + " | ".join(header) + " |",
-        "|" + " --- |" * len(header),
-        *("| " + " | ".join(_cell(row[key]) for key in header) + " |" for row in rows),
+        "|" + "".join(" ---: |" if key in _NUMERIC else " --- |" for key in header),
+        *("| " + " | ".join(_cell(row[key], key) for key in header) + " |" for row in rows),
         "",
         *_totals(plan, result),
     ]
     return "\n".join(lines) + "\n"
 
 
+_NUMERIC = frozenset({"Pos.", "Menge", "Einzelpreis", "USt.", "Rabatt", "Betrag"})
+
+
 def _totals(plan: InvoicePlan, result: InvoiceResult | None) -> list[str]:
     expected = plan.totals
     discount = plan.discount
-    text = ["| total | lexsync | lexoffice |", "| --- | --- | --- |"]
-    for name in ("net", "tax", "gross"):
-        actual = euro(getattr(result.totals, name)) if result else "(not read)"
-        text.append(f"| {name} | {euro(getattr(expected, name))} | {actual} |")
+    table = ["| Summe | lexsync | lexoffice |", "| --- | ---: | ---: |"]
+    for name, label in TOTALS.items():
+        actual = text.amount(getattr(result.totals, name)) if result else "(nicht gelesen)"
+        table.append(f"| {label} | {text.amount(getattr(expected, name))} | {actual} |")
     if discount is not None:
-        percent, absolute = discount.percent, discount.absolute
-        what = f"{german(percent)} %" if percent is not None else euro(absolute or Decimal(0))
-        text += ["", f"Overall discount: {what}."]
+        what = (
+            f"{text.number(discount.percent)} %"
+            if discount.percent is not None
+            else text.amount(discount.absolute or 0)
+        )
+        table += ["", f"Gesamtrabatt: {what}."]
     if plan.folded_percent is not None:
-        text += ["", f"Overall discount {german(plan.folded_percent)} %, in each line's discount."]
+        folded = text.number(plan.folded_percent)
+        table += ["", f"Gesamtrabatt {folded} %, in den Rabatt jeder Position eingerechnet."]
     if result is not None:
-        number = result.voucher_number or "draft, no number yet"
-        text += ["", f"lexoffice invoice: [{number}]({result.url})"]
-    return text
+        number = result.voucher_number or "Entwurf, noch ohne Nummer"
+        table += ["", f"Rechnung in lexoffice: [{number}]({result.url})"]
+    return table
 
 
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _price(value: Decimal) -> str:
+    """A unit price: cents always, up to 4 decimals when it has them (lexoffice keeps 4)."""
+    return text.amount(value, digits=4)
+
+
+def _cell(value: object, key: str) -> str:
+    shown = str(value)
+    if key == "Bezeichnung" and len(shown) > NAME_LENGTH:
+        shown = shown[: NAME_LENGTH - 1].rstrip() + "…"
+    return shown.replace("|", "\\|").replace("\n", " ")

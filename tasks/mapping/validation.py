@@ -62,8 +62,8 @@ def _text_problems(
         value = values.get(name)
         is_text = spec.kinds.get(name) in ("text", "email")
         if is_text and isinstance(value, str) and (found := _UNPRINTABLE.search(value)):
-            why = f"contains the control character U+{ord(found.group()):04X}"
-            problems.append(FieldProblem(name, f"{why}, which lexoffice cannot print"))
+            why = f"enthält das Steuerzeichen U+{ord(found.group()):04X}"
+            problems.append(FieldProblem(name, f"{why}, das lexoffice nicht drucken kann"))
     return problems
 
 
@@ -71,13 +71,13 @@ def _common_problems(values: Mapping[str, Any], sent: Collection[str]) -> list[F
     problems = []
     email = values.get("email")
     if "email" in sent and email is not None and not is_valid_email(email):
-        problems.append(FieldProblem("email", f"not a valid e-mail address: {email!r}"))
+        problems.append(FieldProblem("email", "keine gültige E-Mail-Adresse"))
     rate = values.get("tax_rate")
     if "tax_rate" in sent and rate is not None and rate not in VALID_TAX_RATES:
-        problems.append(FieldProblem("tax_rate", f"tax rate {rate} is not one of 0, 7, 19"))
+        problems.append(FieldProblem("tax_rate", f"Steuersatz {rate} ist nicht 0, 7 oder 19 %"))
     ean = values.get("ean")
     if "ean" in sent and ean is not None and not is_valid_gtin(ean):
-        problems.append(FieldProblem("ean", f"not a valid GTIN-8/12/13/14: {ean!r}"))
+        problems.append(FieldProblem("ean", "keine gültige EAN (GTIN-8/12/13/14, Prüfziffer)"))
     return problems
 
 
@@ -95,10 +95,12 @@ def _customer_format_problems(
     for name in ("billing_country", "shipping_country"):
         code = values.get(name)
         if name in sent and code is not None and code not in ISO_3166_ALPHA_2:
-            problems.append(FieldProblem(name, f"not an ISO 3166 alpha-2 country code: {code!r}"))
+            problems.append(
+                FieldProblem(name, "kein Ländercode nach ISO 3166 (zwei Buchstaben, z. B. DE)")
+            )
     salutation = values.get("salutation")
     if "salutation" in sent and salutation and len(salutation) > SALUTATION_MAX_LENGTH:
-        message = f"lexoffice allows {SALUTATION_MAX_LENGTH} characters of salutation"
+        message = f"lexoffice erlaubt höchstens {SALUTATION_MAX_LENGTH} Zeichen Anrede"
         problems.append(FieldProblem("salutation", message))
     return problems
 
@@ -106,25 +108,25 @@ def _customer_format_problems(
 def _customer_name_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
     kind = values.get("kind")
     if kind not in ("person", "company"):
-        return [FieldProblem("kind", f"kind must be 'person' or 'company', not {kind!r}")]
+        return [FieldProblem("kind", "Art muss „person“ oder „company“ sein")]
     if kind == "company" and not values.get("company_name"):
-        return [FieldProblem("company_name", "a company needs a name")]
+        return [FieldProblem("company_name", "eine Firma braucht einen Firmennamen")]
     if kind == "person" and not values.get("last_name"):
-        return [FieldProblem("last_name", "a person needs a last name")]
+        return [FieldProblem("last_name", "eine Person braucht einen Nachnamen")]
     names_a_contact = values.get("first_name") or values.get("salutation")
     if kind == "company" and names_a_contact and not values.get("last_name"):
-        return [FieldProblem("last_name", "the company's contact person needs a last name")]
+        return [FieldProblem("last_name", "die Ansprechperson der Firma braucht einen Nachnamen")]
     return []
 
 
 def _article_problems(
     spec: EntitySpec, values: Mapping[str, Any], sent: Collection[str]
 ) -> list[FieldProblem]:
-    required = {"name": "a name (title)", "unit": "a unit", "tax_rate": "a tax rate"}
+    required = {"name": "eine Bezeichnung", "unit": "eine Einheit", "tax_rate": "einen Steuersatz"}
     if "net_price" in spec.kinds:
-        required["net_price"] = "a net price"
+        required["net_price"] = "einen Nettopreis"
     return [
-        FieldProblem(name, f"lexoffice requires {what}")
+        FieldProblem(name, f"lexoffice verlangt {what}")
         for name, what in required.items()
         if name in sent and values.get(name) is None
     ]

@@ -129,9 +129,9 @@ def count_plan(plan: Plan, sections: tuple[SectionReport, SectionReport], held_b
 
 def _conflict_problem(conflict: Conflict, label: Labeler) -> Problem:
     how = {
-        Resolution.LEXOFFICE_WINS: "changed on both sides: lexoffice's value was taken",
-        Resolution.SYSTEM_WINS: "changed on both sides: the system's value was taken",
-        Resolution.UNRESOLVED: "changed on both sides: left as it is, please decide",
+        Resolution.LEXOFFICE_WINS: "auf beiden Seiten geändert: der Wert aus lexoffice gilt",
+        Resolution.SYSTEM_WINS: "auf beiden Seiten geändert: der Wert aus dem System gilt",
+        Resolution.UNRESOLVED: "auf beiden Seiten geändert: nichts überschrieben",
     }[conflict.resolution]
     message = f"{how}. {conflict.note}".strip()
     return Problem(
@@ -152,7 +152,8 @@ def _skip_problem(skip: Skip, label: Labeler) -> Problem:
 
 
 def _error_problem(error: PlanError, label: Labeler) -> Problem:
-    return Problem("error", label(error.local_id, error.lexoffice_id), error.message, error.field)
+    where = label(error.local_id, error.lexoffice_id)
+    return Problem("error", where, error.message, error.field, system_value=error.system_value)
 
 
 def redecider(

@@ -57,7 +57,7 @@ def test_sync_runs_the_full_sync_and_prints_the_report(
     add_customer(sessions, last_name="Voll", email="voll@example.de")
     assert main(["sync"]) == 0
     out = capsys.readouterr().out
-    assert "# Full sync of default" in out and "No problems." in out
+    assert "# Vollständiger Abgleich – default" in out and "Keine Probleme." in out
     assert contacts(sandbox) == ["Voll"]
 
 
@@ -67,8 +67,8 @@ def test_sync_dry_run_of_one_entity_writes_nothing(
     add_customer(sessions, last_name="Probe", email="probe@example.de")
     assert main(["sync", "--entity", "customers", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "(dry run: nothing was written)" in out and "| customers |" in out
-    assert "| products |" not in out
+    assert "(Probelauf: nichts wurde geschrieben)" in out and "| Kunden |" in out
+    assert "| Material (Produkte) |" not in out
     assert contacts(sandbox) == []
 
 

@@ -85,9 +85,9 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
     artifacts = report_artifacts(state.state_details.flow_run_id)
     key = f"invoice-{connection_name(connection)}-work-report-{seeded.work_report_id}"
     lines = artifacts[f"{key}-lines"]
-    assert "| 3 | service | Elektroinstallation (Geselle) | 4.0000 | Stunde | 62.0000 |" in lines
-    assert "| gross | 1.008,15 € | 1.008,15 € |" in lines
-    assert "| invoice | system → lexoffice | 1 |" in artifacts[key]
+    assert "| 3 | Leistung | Elektroinstallation (Geselle) | 4 | Stunde | 62,00\xa0€ |" in lines
+    assert "| brutto | 1.008,15\xa0€ | 1.008,15\xa0€ |" in lines
+    assert "| Rechnung | System → lexoffice | 1 |" in artifacts[key]
 
 
 def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced_twice(

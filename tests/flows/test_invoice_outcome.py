@@ -19,8 +19,8 @@ from connectors.fieldservice.models import (
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from tasks.connection import LexsyncConnection
 from flows.invoice import create_invoice
+from tasks.connection import LexsyncConnection
 from tasks.invoicing import PreconditionError, TotalsMismatchError
 from tasks.invoicing.attempts import begin_attempt
 from tasks.invoicing.plan import to_lexoffice

@@ -41,7 +41,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing_on_either_side(
     with sessions.begin() as session:
         assert [c.last_name for c in queries.list_customers(session)] == ["Lokal"]
         assert queries.link_rows(session, SyncEntity.CUSTOMER) == []
-    assert "dry run" in render_markdown(report)
+    assert "Probelauf" in render_markdown(report)
 
 
 def test_report_is_published_with_conflicts_and_failures_in_plain_words(
@@ -55,10 +55,11 @@ def test_report_is_published_with_conflicts_and_failures_in_plain_words(
     artifacts = _artifacts(key)
     assert artifacts, "no report artifact published"
     markdown = str(artifacts[0].data)
-    assert "| customers | system → lexoffice |" in markdown
-    assert "Ohne Mail" in markdown and "email" in markdown
+    assert "| Kunden | System → lexoffice |" in markdown
+    assert "Ohne Mail" in markdown and "E-Mail" in markdown and "„falsch“" in markdown
     [table] = _artifacts(f"{key}-problems")
-    assert "email" in str(table.data) and "Ohne Mail" in str(table.data)
+    assert "E-Mail" in str(table.data) and "Ohne Mail" in str(table.data)
+    assert '"Wert im System": "falsch"' in str(table.data)
 
 
 def _artifacts(key: str | None = None, flow_run_id: UUID | None = None) -> list[Any]:

@@ -126,7 +126,7 @@ def test_system_wins_cannot_export_a_field_lexoffice_owns(customers):
 
     (conflict,) = plan.conflicts
     assert conflict.resolution is Resolution.UNRESOLVED
-    assert "never exported" in conflict.note
+    assert "nie an lexoffice übertragen" in conflict.note
     assert not plan.has_writes
 
 

@@ -1,0 +1,170 @@
+"""Screenshots of the Prefect UI for the docs, taken with headless Chromium (not run by tests).
+
+Start the service first (`make up`, without LEXOFFICE_API_KEY: the sandbox and the demo
+business), then, from the project folder:
+
+    .venv/bin/python docs/screens/take_screenshots.py [--width 1280] [--out docs/screens]
+
+It runs one full sync through the `full-sync` deployment (the worker of `make up` picks it
+up) unless one has already completed, then writes:
+- `report.png`: the full-sync run's page with its report (Artifacts tab);
+- `settings.png`: the edit form of the connection block `default`;
+- `invoice-run.png`: the Run form of the `create-invoice` deployment.
+Needs `chromium` (Debian: `apt-get install chromium`). Every Chromium it starts is stopped,
+its profile is a fresh temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_ENV = ROOT / "var" / "service.env"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+RENDER_BUDGET_MS = 20000  # virtual time for the UI to load its data before the shot
+CHROMIUM_TIMEOUT_S = 120
+
+
+def main() -> int:
+    args = _arguments()
+    _load_service_environment()
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        print("error: no PREFECT_API_URL, no var/service.env: run `make up` first", file=sys.stderr)
+        return 2
+    chromium = _chromium()
+    if chromium is None:
+        print("error: chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
+    ui = api_url.removesuffix("/api").rstrip("/")
+    pages = asyncio.run(_pages(ui))
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, url in pages.items():
+        target = args.out / f"{name}.png"
+        _screenshot(chromium, url, target, args.width, args.height)
+        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {url}")
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--width", type=int, default=1280, help="window width in pixels")
+    parser.add_argument("--height", type=int, default=1600, help="window height in pixels")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
+    return parser.parse_args()
+
+
+def _load_service_environment() -> None:
+    """`var/service.env` of `make up` (what the lexsync CLI reads too), unless already set."""
+    if not SERVICE_ENV.exists():
+        return
+    for line in SERVICE_ENV.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+async def _pages(ui: str) -> dict[str, str]:
+    """The three pages' addresses, running a full sync first if none has completed."""
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        run_id = await _completed_full_sync(client)
+        block = await client.read_block_document_by_name("default", "lexsync-connection")
+        invoice = await client.read_deployment_by_name("create-invoice/create-invoice")
+    return {
+        "report": f"{ui}/runs/flow-run/{run_id}?tab=Artifacts",
+        "settings": f"{ui}/blocks/block/{block.id}/edit",
+        "invoice-run": f"{ui}/deployments/deployment/{invoice.id}/run",
+    }
+
+
+async def _completed_full_sync(client: Any) -> str:
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.deployments import arun_deployment
+
+    runs = await client.read_flow_runs(
+        flow_filter=FlowFilter(name=FlowFilterName(any_=["full-sync"])),
+        flow_run_filter=FlowRunFilter(
+            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.COMPLETED]))
+        ),
+        sort=FlowRunSort.START_TIME_DESC,
+        limit=1,
+    )
+    if runs:
+        return str(runs[0].id)
+    print("no completed full sync yet: starting one on the worker of `make up` …")
+    run = await arun_deployment("full-sync/full-sync", timeout=900)
+    return str(run.id)
+
+
+def _screenshot(chromium: str, url: str, target: Path, width: int, height: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="lexsync-chromium-") as profile:
+        command = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            f"--virtual-time-budget={RENDER_BUDGET_MS}",
+            f"--screenshot={target}",
+            url,
+        ]
+        # Its own process group: Chromium's helpers are stopped with it, also on Ctrl-C.
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+            _, errors = process.communicate(timeout=CHROMIUM_TIMEOUT_S)
+        finally:
+            _stop_group(process)
+    if process.returncode != 0 or not target.exists():
+        raise SystemExit(f"chromium could not take {target.name}: {errors.decode()[-500:]}")
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

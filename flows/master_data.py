@@ -10,7 +10,6 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.lexoffice.client import LexofficeClient
 from deployments.connection import load_active_connection
 from flows.connection_lock import connection_lock
 from flows.process import freeze_imported_objects
@@ -21,7 +20,11 @@ from tasks.resources import lexoffice_client, system_sessions
 from tasks.schema import check_system_database
 from tasks.settings import DirectionOverrides, SyncSettings
 from tasks.sync.entities import ENTITY_NAMES, SIDES, EntityName, EntitySide
-from tasks.sync.extract import extract_lexoffice_records, extract_system_records
+from tasks.sync.extract import (
+    LexofficeReader,
+    extract_lexoffice_records,
+    extract_system_records,
+)
 from tasks.sync.load import apply_changes, describe_changes
 from tasks.sync.plan import diff_settings_for, plan_changes
 
@@ -47,14 +50,16 @@ def sync_master_data(
     sessions = system_sessions(conn.database_url)
     report = RunReport(f"Master-data sync of {connection}", dry_run=dry_run)
     with connection_lock(connection), lexoffice_client(conn.lexoffice_settings()) as client:
-        for name in entities or ENTITY_NAMES:
-            report.sections += sync_entity(client, sessions, SIDES[name], settings, dry_run)
+        names = entities or ENTITY_NAMES
+        reader = LexofficeReader(client, [SIDES[name] for name in names])
+        for name in names:
+            report.sections += sync_entity(reader, sessions, SIDES[name], settings, dry_run)
     publish_report(report, key=f"master-data-{connection}")
     return report
 
 
 def sync_entity(
-    client: LexofficeClient,
+    reader: LexofficeReader,
     sessions: sessionmaker[Session],
     side: EntitySide,
     settings: SyncSettings,
@@ -62,7 +67,7 @@ def sync_entity(
 ) -> list[SectionReport]:
     """extract → diff → load for one entity; returns its report sections."""
     system = extract_system_records(sessions, side)
-    lexoffice = extract_lexoffice_records(client, side)
+    lexoffice = extract_lexoffice_records(reader, side)
     diff_settings = diff_settings_for(settings, side)
     # quote(): Prefect would otherwise walk every planned change when passing the plan on.
     plan = cast(Plan, quote(plan_changes(side, system, lexoffice, diff_settings)))
@@ -71,6 +76,6 @@ def sync_entity(
     run_id = str(flow_run.id or uuid.uuid4())
     deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
     sections = apply_changes(
-        client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
+        reader.client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
     )
     return list(sections)

@@ -20,6 +20,7 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import Activity, Base, Customer, Product, SyncEntity
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.models import ActionResult, Article, Contact
+from connectors.lexoffice.paging import Listing
 from tasks.mapping.articles import (
     apply_activity_to_article,
     apply_product_to_article,
@@ -32,6 +33,8 @@ from tasks.mapping.remote import NotSynced, RemoteRecord
 
 EntityName = Literal["customers", "products", "activities"]
 ENTITY_NAMES: tuple[EntityName, ...] = ("customers", "products", "activities")
+# The lexoffice collection an entity lives in: products and activities share the articles.
+CollectionName = Literal["contacts", "articles"]
 RawRecord = dict[str, Any]
 
 
@@ -52,12 +55,23 @@ class EntitySide:
     insert_system: Callable[[Session, Sequence[Mapping[str, Any]]], list[int]]
     update_system: Callable[[Session, Sequence[Mapping[str, Any]]], None]
     system_model: type[Base]
+    collection: CollectionName
+    # Which records of the collection's listing are this entity's (an article's `type`).
+    owns: Callable[[Mapping[str, Any]], bool]
 
     def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
         """How a person recognises the record in a report, e.g. "customer 12 (Müller GmbH)"."""
         name = _printable(_display_name(self.spec.entity, values))
         ref = f" {local_id}" if local_id is not None else ""
         return f"{self.spec.entity}{ref} ({name})" if name else f"{self.spec.entity}{ref}"
+
+
+def list_collection(client: LexofficeClient, collection: CollectionName) -> Listing[Any]:
+    """One listing of a whole collection: every customer contact, or every article of both
+    types (split locally by `EntitySide.owns`, so the articles are read once per sync)."""
+    if collection == "contacts":
+        return client.iter_contacts(customer=True)
+    return client.iter_articles()
 
 
 def system_row(session: Session, side: EntitySide, local_id: int) -> dict[str, Any] | None:
@@ -119,6 +133,8 @@ CUSTOMERS = EntitySide(
     insert_system=lambda session, rows: queries.insert_customers(session, rows),
     update_system=queries.update_customers,
     system_model=Customer,
+    collection="contacts",
+    owns=lambda record: True,
 )
 PRODUCTS = EntitySide(
     name="products",
@@ -134,6 +150,8 @@ PRODUCTS = EntitySide(
     insert_system=lambda session, rows: queries.insert_products(session, rows),
     update_system=queries.update_products,
     system_model=Product,
+    collection="articles",
+    owns=lambda record: record.get("type") == "PRODUCT",
 )
 ACTIVITIES = EntitySide(
     name="activities",
@@ -149,6 +167,8 @@ ACTIVITIES = EntitySide(
     insert_system=lambda session, rows: queries.insert_activities(session, rows),
     update_system=queries.update_activities,
     system_model=Activity,
+    collection="articles",
+    owns=lambda record: record.get("type") == "SERVICE",
 )
 SIDES: dict[EntityName, EntitySide] = {
     side.name: side for side in (CUSTOMERS, PRODUCTS, ACTIVITIES)

@@ -16,6 +16,7 @@ from flows.process import freeze_imported_objects
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
+    export_document_customers,
     fetch_lexoffice_documents,
     import_customers,
     list_lexoffice_documents,
@@ -71,7 +72,10 @@ def _import(
             sessions, client, conn.settings, plan, _quoted(fetched), run_id, report, dry_run
         )
     context = LoadContext(fetched, customers, run_id, dry_run)
-    load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
+    made = load_documents(sessions, connection, plan, listing, state, _quoted(context), report)
+    if made:  # customers made from addresses: exported now, so the next run has nothing to do
+        with lexoffice_client(conn.lexoffice_settings()) as client:
+            export_document_customers(sessions, client, conn.settings, made, run_id, report)
 
 
 def _quoted(value: T) -> T:

@@ -63,7 +63,12 @@ class RunReport:
         return created
 
     def extend(self, other: RunReport) -> None:
-        self.sections.extend(other.sections)
+        """Add another run's sections; one entity and direction stays one section (e.g. the
+        customers the document import exported join the master-data sync's customers)."""
+        for added in other.sections:
+            target = self.section(added.entity, added.direction)
+            target.counts.update(added.counts)
+            target.problems += added.problems
 
     @property
     def failed(self) -> int:

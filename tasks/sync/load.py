@@ -19,6 +19,7 @@ from tasks.sync.pending import settle_pending_creates
 from tasks.sync.plan import (
     EXPORT_DIRECTION,
     IMPORT_DIRECTION,
+    count_archive_changes,
     count_plan,
     make_labeler,
     redecider,
@@ -91,6 +92,7 @@ def describe_entity_plan(
     exporting.count("created", len(plan.lexoffice_creates))
     exporting.count("updated", len(plan.lexoffice_updates))
     importing.count("linked", len(plan.new_links))
+    count_archive_changes(plan, importing)
     return importing, exporting
 
 

@@ -24,6 +24,7 @@ from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreat
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntitySide
 from tasks.sync.journal import journal, store_link
+from tasks.sync.plan import archive_count
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT
@@ -140,6 +141,8 @@ class SystemLoader:
         store_link(session, entity, local_id, lexoffice_id, create.lexoffice_version, create.values)
         self._journal(session, SyncAction.CREATE, local_id, lexoffice_id, None, create.values)
         self.section.count("created")
+        if archived := archive_count(create.values, is_new=True):
+            self.section.count(archived)
 
     def _update(self, session: Session, update: SystemUpdate) -> None:
         changes = {change.field: change.new for change in update.changes}
@@ -154,6 +157,8 @@ class SystemLoader:
             session, SyncAction.UPDATE, update.local_id, update.lexoffice_id, before, changes
         )
         self.section.count("updated")
+        if archived := archive_count(changes, is_new=False):
+            self.section.count(archived)
 
     def _journal(
         self,

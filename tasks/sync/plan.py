@@ -15,6 +15,7 @@ from tasks.diff.engine import diff_records
 from tasks.diff.plan import Conflict, Plan, PlanError, Resolution, Skip
 from tasks.diff.settings import DiffSettings
 from tasks.mapping.normalize import is_missing
+from tasks.mapping.records import ARCHIVED
 from tasks.mapping.remote import NotSynced
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.report import Problem, SectionReport
@@ -113,6 +114,29 @@ def report_plan_problems(
     for error in plan.errors:
         target = importing if error.local_id is None else exporting
         target.add_problem(_error_problem(error, label))
+
+
+ARCHIVED_COUNT = "archived (as in lexoffice)"
+UNARCHIVED_COUNT = "un-archived (as in lexoffice)"
+
+
+def archive_count(values: Mapping[str, Any], is_new: bool) -> str | None:
+    """The report count a system write adds for lexoffice's archived flag, if any."""
+    if ARCHIVED not in values:
+        return None
+    if values[ARCHIVED]:
+        return ARCHIVED_COUNT
+    return None if is_new else UNARCHIVED_COUNT
+
+
+def count_archive_changes(plan: Plan, importing: SectionReport) -> None:
+    """What a dry run counts for the archived flags the plan would import."""
+    for create in plan.system_creates:
+        if name := archive_count(create.values, is_new=True):
+            importing.count(name)
+    for update in plan.system_updates:
+        if name := archive_count({c.field: c.new for c in update.changes}, is_new=False):
+            importing.count(name)
 
 
 def count_plan(plan: Plan, sections: tuple[SectionReport, SectionReport], held_back: int) -> None:

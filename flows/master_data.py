@@ -71,10 +71,10 @@ def sync_entity(
     diff_settings = diff_settings_for(settings, side)
     # quote(): Prefect would otherwise walk every planned change when passing the plan on.
     plan = cast(Plan, quote(plan_changes(side, system, lexoffice, diff_settings)))
-    if dry_run:
-        return list(describe_changes(side, plan, system, lexoffice))
-    run_id = str(flow_run.id or uuid.uuid4())
     deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
+    if dry_run:
+        return list(describe_changes(side, plan, system, lexoffice, deletes))
+    run_id = str(flow_run.id or uuid.uuid4())
     sections = apply_changes(
         reader.client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
     )

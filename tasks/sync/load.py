@@ -23,6 +23,7 @@ from tasks.sync.plan import (
     count_plan,
     make_labeler,
     redecider,
+    report_missing_links,
     report_plan_problems,
 )
 
@@ -82,7 +83,11 @@ def record_issues(
 
 
 def describe_entity_plan(
-    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    delete_in_lexoffice: bool = False,
 ) -> Sections:
     """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
     importing, exporting = sections = new_sections(side)
@@ -93,13 +98,19 @@ def describe_entity_plan(
     exporting.count("updated", len(plan.lexoffice_updates))
     importing.count("linked", len(plan.new_links))
     count_archive_changes(plan, importing)
+    if delete_in_lexoffice:
+        deletes = [m for m in plan.missing_links if m.vanished_from == "system"]
+        exporting.count("deleted", len(deletes))
     return importing, exporting
 
 
 def _describe(
     sections: Sections, side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
 ) -> None:
-    report_plan_problems(plan, side, sections, make_labeler(side, system, lexoffice))
+    """The plan's problems and counts, the same for a run and for its dry run."""
+    label = make_labeler(side, system, lexoffice)
+    report_plan_problems(plan, side, sections, label)
+    report_missing_links(plan, sections[0], label)
     count_plan(plan, sections, system.held_back)
 
 
@@ -125,7 +136,11 @@ def apply_changes(
 
 @task
 def describe_changes(
-    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    delete_in_lexoffice: bool = False,
 ) -> Sections:
     """Describe the plan without writing anything (dry run)."""
-    return describe_entity_plan(side, plan, system, lexoffice)
+    return describe_entity_plan(side, plan, system, lexoffice, delete_in_lexoffice)

@@ -50,13 +50,11 @@ class SystemLoader:
         """New first-time links, bases both sides already agree on, links that vanished."""
         self._all(self._new_link, plan.new_links, self._local_label)
         self._all(self._refresh, plan.base_refreshes, self._local_label)
-        for missing in plan.missing_links:
+        for missing in plan.missing_links:  # reported with the plan (`report_missing_links`)
             if missing.vanished_from == "lexoffice":
                 self._each(
                     self._mark_missing, missing, f"{self.side.spec.entity} {missing.local_id}"
                 )
-            else:
-                self.section.count("deleted in the system")
 
     def create_and_update(self, plan: Plan) -> None:
         """Records new from lexoffice, then fields changed in lexoffice."""
@@ -130,9 +128,6 @@ class SystemLoader:
             session, entity, [missing.local_id], LinkStatus.MISSING_IN_LEXOFFICE
         )
         self._journal(session, SyncAction.MARK, missing.local_id, missing.lexoffice_id, None, None)
-        label = f"{self.side.spec.entity} {missing.local_id}"
-        message = "no longer in lexoffice: kept in the system, link marked"
-        self.section.add_problem(Problem("skip", label, message))
 
     def _create(self, session: Session, create: SystemCreate) -> None:
         row = new_record_values(self.side.spec, create.values)

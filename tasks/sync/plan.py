@@ -53,7 +53,7 @@ def plan_changes(
     """
     local, links = _without_unreadable(system, lexoffice)
     plan = diff_records(side.spec, local, lexoffice.remote, links, settings)
-    hold_back_unstorable(plan, side)
+    hold_back_unstorable(plan, side, local)
     plan.errors += [
         PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
     ]
@@ -137,6 +137,16 @@ def count_archive_changes(plan: Plan, importing: SectionReport) -> None:
     for update in plan.system_updates:
         if name := archive_count({c.field: c.new for c in update.changes}, is_new=False):
             importing.count(name)
+
+
+def report_missing_links(plan: Plan, importing: SectionReport, label: Labeler) -> None:
+    """Linked records gone from one side: kept, their link marked (never re-created)."""
+    for missing in plan.missing_links:
+        if missing.vanished_from == "lexoffice":
+            message = "no longer in lexoffice: kept in the system, link marked"
+            importing.add_problem(Problem("skip", label(missing.local_id, None), message))
+        else:
+            importing.count("deleted in the system")
 
 
 def count_plan(plan: Plan, sections: tuple[SectionReport, SectionReport], held_back: int) -> None:

@@ -26,6 +26,8 @@ class Problem:
     field: str | None = None
     system_value: Any = None
     lexoffice_value: Any = None
+    local_id: Any = None  # the system record's id, when there is one (kept in sync_issues)
+    lexoffice_id: str | None = None
 
 
 @dataclass

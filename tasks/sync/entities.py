@@ -60,10 +60,13 @@ class EntitySide:
     owns: Callable[[Mapping[str, Any]], bool]
 
     def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
-        """How a person recognises the record in a report, e.g. "customer 12 (Müller GmbH)"."""
+        """How a person recognises the record in a report, by name and number, e.g.
+        "customer 12 (Müller GmbH, Nr. 10004)" or "product 3 (Kabel, Nr. K-1)"."""
         name = _printable(_display_name(self.spec.entity, values))
+        number = _printable(_record_number(self.spec.entity, values))
+        shown = ", ".join(part for part in (name, f"Nr. {number}" if number else None) if part)
         ref = f" {local_id}" if local_id is not None else ""
-        return f"{self.spec.entity}{ref} ({name})" if name else f"{self.spec.entity}{ref}"
+        return f"{self.spec.entity}{ref} ({shown})" if shown else f"{self.spec.entity}{ref}"
 
 
 def list_collection(client: LexofficeClient, collection: CollectionName) -> Listing[Any]:
@@ -93,6 +96,13 @@ def _display_name(entity: str, values: Mapping[str, Any]) -> str | None:
         return values.get("company_name")
     names = [values.get("first_name"), values.get("last_name")]
     return " ".join(n for n in names if n) or None
+
+
+def _record_number(entity: str, values: Mapping[str, Any]) -> str | None:
+    """The number a person looks the record up by: customer or article number."""
+    key = {"customer": "customer_number", "product": "article_number"}.get(entity)
+    value = values.get(key) if key else None
+    return None if value is None or value != value else str(value)  # NaN counts as none
 
 
 def _printable(name: str | None, limit: int = 80) -> str | None:

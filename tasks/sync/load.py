@@ -53,7 +53,8 @@ def apply_entity_plan(
     sections = new_sections(side)
     importing, exporting = sections
     versions = dict(zip(lexoffice.remote["lexoffice_id"], lexoffice.remote["version"], strict=True))
-    into_system = SystemLoader(sessions, side, run_id, importing, versions)
+    label = make_labeler(side, system, lexoffice)
+    into_system = SystemLoader(sessions, side, run_id, importing, versions, label)
 
     def apply_redecided(again: Plan) -> None:
         into_system.link_and_refresh(again)
@@ -61,7 +62,7 @@ def apply_entity_plan(
 
     redecide = redecider(sessions, side, settings)
     into_lexoffice = LexofficeLoader(
-        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided
+        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided, label
     )
     # Earlier creates with an unknown outcome first: found ones are linked, not created twice.
     plan = settle_pending_creates(into_lexoffice, plan, settings.recreate_unconfirmed_after_seconds)

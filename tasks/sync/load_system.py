@@ -24,7 +24,7 @@ from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreat
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntitySide
 from tasks.sync.journal import journal, store_link
-from tasks.sync.plan import archive_count
+from tasks.sync.plan import Labeler, archive_count
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT
@@ -42,9 +42,10 @@ class SystemLoader:
         run_id: str,
         section: SectionReport,
         versions: Mapping[str, int],
+        label: Labeler,
     ) -> None:
         self.sessions, self.side, self.run_id = sessions, side, run_id
-        self.section, self.versions = section, versions
+        self.section, self.versions, self.label = section, versions, label
 
     def link_and_refresh(self, plan: Plan) -> None:
         """New first-time links, bases both sides already agree on, links that vanished."""
@@ -52,9 +53,7 @@ class SystemLoader:
         self._all(self._refresh, plan.base_refreshes, self._local_label)
         for missing in plan.missing_links:  # reported with the plan (`report_missing_links`)
             if missing.vanished_from == "lexoffice":
-                self._each(
-                    self._mark_missing, missing, f"{self.side.spec.entity} {missing.local_id}"
-                )
+                self._each(self._mark_missing, missing, self._local_label(missing))
 
     def create_and_update(self, plan: Plan) -> None:
         """Records new from lexoffice, then fields changed in lexoffice."""
@@ -65,7 +64,7 @@ class SystemLoader:
         self._all(self._update, updates, self._local_label)
 
     def _local_label(self, item: Any) -> str:
-        return f"{self.side.spec.entity} {item.local_id}"
+        return self.label(item.local_id, getattr(item, "lexoffice_id", None))
 
     def _create_label(self, create: SystemCreate) -> str:
         # The lexoffice id too: a record without a usable name is found by it.

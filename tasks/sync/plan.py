@@ -144,7 +144,15 @@ def report_missing_links(plan: Plan, importing: SectionReport, label: Labeler) -
     for missing in plan.missing_links:
         if missing.vanished_from == "lexoffice":
             message = "no longer in lexoffice: kept in the system, link marked"
-            importing.add_problem(Problem("skip", label(missing.local_id, None), message))
+            importing.add_problem(
+                Problem(
+                    "skip",
+                    label(missing.local_id, None),
+                    message,
+                    local_id=missing.local_id,
+                    lexoffice_id=missing.lexoffice_id,
+                )
+            )
         else:
             importing.count("deleted in the system")
 
@@ -175,6 +183,8 @@ def _conflict_problem(conflict: Conflict, label: Labeler) -> Problem:
         field=conflict.field,
         system_value=conflict.system_value,
         lexoffice_value=conflict.lexoffice_value,
+        local_id=conflict.local_id,
+        lexoffice_id=conflict.lexoffice_id,
     )
 
 
@@ -182,11 +192,27 @@ def _skip_problem(skip: Skip, label: Labeler) -> Problem:
     reason = skip.reason
     if skip.candidates:
         reason += f" (candidates: {', '.join(str(c) for c in skip.candidates)})"
-    return Problem("skip", label(skip.local_id, skip.lexoffice_id), reason)
+    return Problem(
+        "skip",
+        label(skip.local_id, skip.lexoffice_id),
+        reason,
+        field=skip.field,
+        system_value=skip.system_value,
+        lexoffice_value=skip.lexoffice_value,
+        local_id=skip.local_id,
+        lexoffice_id=skip.lexoffice_id,
+    )
 
 
 def _error_problem(error: PlanError, label: Labeler) -> Problem:
-    return Problem("error", label(error.local_id, error.lexoffice_id), error.message, error.field)
+    return Problem(
+        "error",
+        label(error.local_id, error.lexoffice_id),
+        error.message,
+        error.field,
+        local_id=error.local_id,
+        lexoffice_id=error.lexoffice_id,
+    )
 
 
 def redecider(

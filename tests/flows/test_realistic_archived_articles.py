@@ -82,7 +82,12 @@ def test_archived_article_takes_no_change_from_the_system_and_says_so(
     assert _archived(sessions) == {"Kabel neu": True}
     [problem] = [p for _, p in report.problems]
     assert "archived in lexoffice" in problem.message
-    assert "Kabel neu" in problem.record
+    assert "Kabel neu" in problem.record and "Nr. K-1" in problem.record
+    assert (problem.field, problem.system_value, problem.lexoffice_value) == (
+        "name",
+        "Kabel neu",
+        "Kabel",
+    )
 
 
 def test_product_archived_in_the_system_is_never_exported(

@@ -93,8 +93,16 @@ def _print_issues(session: Session) -> int:
     for issue in [i for i in reversed(issues) if str(i.kind) != "skip"][:OPEN_ISSUES_SHOWN]:
         record = issue.record_label or issue.local_id or issue.lexoffice_id
         field = f" [{issue.field}]" if issue.field else ""
-        print(f"  {issue.kind} {issue.entity} {record}{field}: {issue.message}")
+        print(f"  {issue.kind} {issue.entity} {record}{field}: {issue.message}{_values(issue)}")
     return kinds["error"]
+
+
+def _values(issue: Any) -> str:
+    """Both values of a conflict (or of a change left waiting), as stored with the issue."""
+    values = issue.values or {}
+    if str(issue.kind) != "conflict" and values.get("system") is None:
+        return ""
+    return f" (system: {values.get('system')}, lexoffice: {values.get('lexoffice')})"
 
 
 def _print_last_reports(connection: str) -> int:

@@ -11,6 +11,7 @@ from flows.parameters import connection_parameter, dry_run_parameter
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
     document_types,
+    export_document_customers,
     fetch_lexoffice_documents,
     import_customers,
     list_lexoffice_documents,
@@ -65,9 +66,13 @@ def import_document_types(run: Run) -> None:
             run.dry_run,
         )
         context = LoadContext(fetched, customers, run.run_id, run.dry_run)
-        load_documents(
+        made = load_documents(
             run.sessions, run.connection_name, plan, listing, state, _quoted(context), run.report
         )
+        if made:  # customers made from addresses: exported now, so the next run has nothing to do
+            export_document_customers(
+                run.sessions, run.client, run.settings, made, run.run_id, run.report
+            )
 
 
 def _quoted(value: T) -> T:

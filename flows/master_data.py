@@ -9,7 +9,6 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.lexoffice.client import LexofficeClient
 from flows.parameters import (
     connection_parameter,
     directions_parameter,
@@ -21,7 +20,11 @@ from tasks.report import RunReport, SectionReport
 from tasks.run import Frame, Run, run_job
 from tasks.settings import DirectionOverrides, SyncSettings
 from tasks.sync.entities import ENTITY_NAMES, SIDES, EntityName, EntitySide
-from tasks.sync.extract import extract_lexoffice_records, extract_system_records
+from tasks.sync.extract import (
+    LexofficeReader,
+    extract_lexoffice_records,
+    extract_system_records,
+)
 from tasks.sync.load import apply_changes, describe_changes
 from tasks.sync.plan import diff_settings_for, plan_changes
 
@@ -56,18 +59,22 @@ def sync_master_data(
 def sync_entities(
     run: Run, entities: Sequence[EntityName], directions: DirectionOverrides | None
 ) -> None:
-    """Each entity in turn, each a part of the run of its own (its failure ends it alone)."""
+    """Each entity in turn, each a part of the run of its own (its failure ends it alone).
+
+    One article listing serves products and activities (`LexofficeReader`).
+    """
     settings = run.settings.with_overrides(directions)
+    reader = LexofficeReader(run.client, [SIDES[name] for name in entities])
     for name in entities:
         with run.part(name):
             sections = sync_entity(
-                run.client, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
+                reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
             )
             run.report.sections += sections
 
 
 def sync_entity(
-    client: LexofficeClient,
+    reader: LexofficeReader,
     sessions: sessionmaker[Session],
     side: EntitySide,
     settings: SyncSettings,
@@ -76,14 +83,14 @@ def sync_entity(
 ) -> list[SectionReport]:
     """extract → diff → load for one entity; returns its report sections."""
     system = extract_system_records(sessions, side)
-    lexoffice = extract_lexoffice_records(client, side)
+    lexoffice = extract_lexoffice_records(reader, side)
     diff_settings = diff_settings_for(settings, side)
     # quote(): Prefect would otherwise walk every planned change when passing the plan on.
     plan = cast(Plan, quote(plan_changes(side, system, lexoffice, diff_settings)))
-    if dry_run:
-        return list(describe_changes(side, plan, system, lexoffice))
     deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
+    if dry_run:
+        return list(describe_changes(side, plan, system, lexoffice, deletes))
     sections = apply_changes(
-        client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
+        reader.client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
     )
     return list(sections)

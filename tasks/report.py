@@ -43,6 +43,8 @@ class Problem:
     field: str | None = None
     system_value: Any = None
     lexoffice_value: Any = None
+    local_id: Any = None  # the system record's id, when there is one (kept in sync_issues)
+    lexoffice_id: str | None = None
 
 
 @dataclass
@@ -80,7 +82,12 @@ class RunReport:
         return created
 
     def extend(self, other: RunReport) -> None:
-        self.sections.extend(other.sections)
+        """Add another run's sections; one entity and direction stays one section (e.g. the
+        customers the document import exported join the master-data sync's customers)."""
+        for added in other.sections:
+            target = self.section(added.entity, added.direction)
+            target.counts.update(added.counts)
+            target.problems += added.problems
 
     @property
     def failed(self) -> int:

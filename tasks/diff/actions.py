@@ -60,13 +60,15 @@ class RowPlanner:
             self._count("pending_export")
             return False, "export is disabled"
         if row["lex_archived"]:
-            self._skip(row, "archived in lexoffice: the system's changes are not exported")
+            reason = "archived in lexoffice: the system's change is not exported"
+            self._skip_waiting(row, names, reason)
             return False, "archived in lexoffice"
         if not row["lex_writable"]:
             blockers = "; ".join(
                 row["lex_write_blockers"] if row["lex_write_blockers"] is not None else ()
             )
-            self._skip(row, f"edit in lexoffice: the API cannot update this record ({blockers})")
+            reason = f"edit in lexoffice: the API cannot update this record ({blockers})"
+            self._skip_waiting(row, names, reason)
             return False, "not writable through the API"
         if not self._valid_for_export(row, names):
             return False, "export failed validation"
@@ -146,6 +148,20 @@ class RowPlanner:
 
     def _skip(self, row: _Row, reason: str) -> None:
         self.plan.skips.append(Skip(reason, row[LOCAL_KEY], row[REMOTE_KEY]))
+
+    def _skip_waiting(self, row: _Row, names: list[str], reason: str) -> None:
+        """One skip per field whose change waits, with the value on each side."""
+        for name in names:
+            self.plan.skips.append(
+                Skip(
+                    reason,
+                    row[LOCAL_KEY],
+                    row[REMOTE_KEY],
+                    field=name,
+                    system_value=row[f"sys_{name}"],
+                    lexoffice_value=row[f"lex_{name}"],
+                )
+            )
 
     def _count(self, name: str) -> None:
         self.plan.counts[name] = self.plan.counts.get(name, 0) + 1

@@ -108,6 +108,10 @@ class Skip:
     local_id: LocalId = None
     lexoffice_id: str | None = None
     candidates: tuple[Any, ...] = ()  # e.g. the records an ambiguous match could mean
+    # A change left waiting: which field, and its value on each side.
+    field: str | None = None
+    system_value: Any = None
+    lexoffice_value: Any = None
 
 
 @dataclass(frozen=True, slots=True)

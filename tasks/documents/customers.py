@@ -15,18 +15,21 @@ Decisions:
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.fieldservice.models import Customer, SyncEntity
+from connectors.fieldservice.models import Customer, SyncAction, SyncDirection, SyncEntity
 from connectors.fieldservice.queries import add, find_customer_by_address, get_link_by_lexoffice_id
 from connectors.lexoffice.client import LexofficeClient
 from tasks.documents.mapping import Document, customer_from_address
 from tasks.report import RunReport
 from tasks.settings import SyncSettings
-from tasks.sync.single import import_contacts
+from tasks.sync.journal import journal
+from tasks.sync.single import export_customers, import_contacts
 
 
 def uses_address(listed_contact_id: str | None, document: Document) -> bool:
@@ -58,8 +61,11 @@ def import_missing_contacts(
     return import_contacts(sessions, client, settings, contact_ids, run_id, report)
 
 
-def address_customer(session: Session, document: Document, source: str) -> int:
-    """The customer for a document without a contact: an equal one, else a new one."""
+def address_customer(
+    session: Session, document: Document, source: str, run_id: str
+) -> tuple[int, bool]:
+    """The customer for a document without a contact: an equal one, else a new one (journalled
+    as created from the address); returns its id and whether it is new."""
     values = customer_from_address(document.address, source)
     existing = find_customer_by_address(
         session,
@@ -70,5 +76,36 @@ def address_customer(session: Session, document: Document, source: str) -> int:
         country_code=values["billing_country_code"],
     )
     if existing is not None:
-        return existing.id
-    return add(session, Customer(**values)).id
+        return existing.id, False
+    customer_id = add(session, Customer(**values)).id
+    journal(
+        session,
+        run_id,
+        SyncEntity.CUSTOMER,
+        SyncDirection.IMPORT,
+        SyncAction.CREATE,
+        local_id=customer_id,
+        lexoffice_id=None,
+        before=None,
+        after={"created_from_address": source} | _plain(values),
+    )
+    return customer_id, True
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as JSON can hold them (enums as their text)."""
+    return {k: str(v) if isinstance(v, enum.Enum) else v for k, v in values.items()}
+
+
+def export_address_customers(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    customer_ids: list[int],
+    run_id: str,
+    report: RunReport,
+) -> None:
+    """Export the customers this run made from addresses, with the master-data rules, so the
+    next sync finds them linked and numbered and has nothing left to write."""
+    if customer_ids:
+        export_customers(sessions, client, settings, customer_ids, run_id, report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,12 +67,16 @@ def record_label(row: Any) -> str:
 
 def import_projects(
     session: Session | None, creates: pd.DataFrame, context: LoadContext, report: RunReport
-) -> None:
-    """Create a project for each planned document; report each failure with its reason."""
+) -> list[int]:
+    """Create a project for each planned document; report each failure with its reason.
+
+    Returns the ids of the customers made from a document's address (to be exported)."""
+    made: list[int] = []
     for row in records(creates):
         target = section(report, row.document_type)
         try:
-            _import_one(session, row, context)
+            with _savepoint(session):
+                new_customer = _import_one(session, row, context)
         except (UnmappableDocumentError, InvalidRecordError, SQLAlchemyError) as error:
             reason = _reason(error)
             target.add_problem(Problem("error", record_label(row), reason))
@@ -79,9 +84,18 @@ def import_projects(
                 _save_failure(session, row, reason, context.run_id)
         else:
             target.count("created")
+            if new_customer is not None:
+                made.append(new_customer)
+                target.count("customers created from the address")
+    return made
 
 
-def _import_one(session: Session | None, row: Any, context: LoadContext) -> None:
+def _savepoint(session: Session | None) -> AbstractContextManager[Any]:
+    return session.begin_nested() if session is not None else nullcontext()
+
+
+def _import_one(session: Session | None, row: Any, context: LoadContext) -> int | None:
+    """The document's project; returns the id of a customer made from its address, if any."""
     failure = context.fetched.failures.get(row.lexoffice_id)
     if failure is not None:
         raise UnmappableDocumentError(failure)
@@ -91,27 +105,27 @@ def _import_one(session: Session | None, row: Any, context: LoadContext) -> None
     contact_id = row.contact_id if isinstance(row.contact_id, str) else None
     if session is None:  # dry run: check what can be checked without writing
         _check_customer(document, contact_id, document_type)
-        return
-    with session.begin_nested():
-        customer_id = _customer_id(session, document, contact_id, context, document_type)
-        project = add(
-            session,
-            Project(
-                name=draft.name,
-                customer_id=customer_id,
-                order_sum=draft.order_sum,
-                description=draft.description,
-                origin=draft.origin,
-                lexoffice_id=draft.lexoffice_id,
-                lexoffice_voucher_number=draft.lexoffice_voucher_number,
-            ),
-        )
-        save_document_import(
-            session,
-            draft.lexoffice_id,
-            _import_values(document, row, context.run_id)
-            | {"status": DocumentImportStatus.IMPORTED, "project_id": project.id, "reason": None},
-        )
+        return None
+    customer_id, made = _customer_id(session, document, contact_id, context, document_type)
+    project = add(
+        session,
+        Project(
+            name=draft.name,
+            customer_id=customer_id,
+            order_sum=draft.order_sum,
+            description=draft.description,
+            origin=draft.origin,
+            lexoffice_id=draft.lexoffice_id,
+            lexoffice_voucher_number=draft.lexoffice_voucher_number,
+        ),
+    )
+    save_document_import(
+        session,
+        draft.lexoffice_id,
+        _import_values(document, row, context.run_id)
+        | {"status": DocumentImportStatus.IMPORTED, "project_id": project.id, "reason": None},
+    )
+    return customer_id if made else None
 
 
 def _customer_id(
@@ -120,9 +134,10 @@ def _customer_id(
     contact_id: str | None,
     context: LoadContext,
     document_type: DocumentType,
-) -> int:
+) -> tuple[int, bool]:
     if uses_address(contact_id, document):
-        return address_customer(session, document, _source(document, document_type))
+        source = _source(document, document_type)
+        return address_customer(session, document, source, context.run_id)
     assert contact_id is not None
     customer_id = context.customers.get(contact_id)
     if customer_id is None:
@@ -130,7 +145,7 @@ def _customer_id(
             f"its lexoffice contact {contact_id} could not be imported as a customer first"
             " (see the customers section of this report)"
         )
-    return customer_id
+    return customer_id, False
 
 
 def _check_customer(

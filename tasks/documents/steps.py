@@ -18,7 +18,12 @@ from connectors.fieldservice.models import DocumentType
 from connectors.fieldservice.queries import document_import_rows, get_cursors, set_cursor
 from connectors.lexoffice.client import LexofficeClient
 from tasks.documents.changes import report_changes
-from tasks.documents.customers import import_missing_contacts, linked_customers, uses_address
+from tasks.documents.customers import (
+    export_address_customers,
+    import_missing_contacts,
+    linked_customers,
+    uses_address,
+)
 from tasks.documents.diff import (
     KNOWN_COLUMNS,
     ImportPlan,
@@ -151,15 +156,31 @@ def load_documents(
     state: ImportState,
     context: LoadContext,
     report: RunReport,
-) -> None:
-    """Create the projects, report changes and failures, move the cursors: one transaction."""
+) -> list[int]:
+    """Create the projects, report changes and failures, move the cursors: one transaction.
+
+    Returns the ids of the customers made from documents' addresses."""
     if context.dry_run:
         import_projects(None, plan.creates, context, report)
         with sessions.begin() as session:
             report_changes(session, plan.changed, context.fetched, report, dry_run=True)
-        return
+        return []
     with sessions.begin() as session:
-        import_projects(session, plan.creates, context, report)
+        made = import_projects(session, plan.creates, context, report)
         report_changes(session, plan.changed, context.fetched, report, dry_run=False)
         for kind, last in next_cursors(listing, state.cursors).items():
             set_cursor(session, connection, kind, last)
+    return made
+
+
+@task(cache_policy=NO_CACHE)
+def export_document_customers(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    customer_ids: list[int],
+    run_id: str,
+    report: RunReport,
+) -> None:
+    """Customers made from addresses go to lexoffice in the same run (linked, numbered)."""
+    export_address_customers(sessions, client, settings, customer_ids, run_id, report)

@@ -20,6 +20,7 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import Activity, Base, Customer, Product, SyncEntity
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.models import ActionResult, Article, Contact
+from connectors.lexoffice.paging import Listing
 from tasks.mapping.articles import (
     apply_activity_to_article,
     apply_product_to_article,
@@ -32,6 +33,8 @@ from tasks.mapping.remote import NotSynced, RemoteRecord
 
 EntityName = Literal["customers", "products", "activities"]
 ENTITY_NAMES: tuple[EntityName, ...] = ("customers", "products", "activities")
+# The lexoffice collection an entity lives in: products and activities share the articles.
+CollectionName = Literal["contacts", "articles"]
 RawRecord = dict[str, Any]
 
 
@@ -52,12 +55,26 @@ class EntitySide:
     insert_system: Callable[[Session, Sequence[Mapping[str, Any]]], list[int]]
     update_system: Callable[[Session, Sequence[Mapping[str, Any]]], None]
     system_model: type[Base]
+    collection: CollectionName
+    # Which records of the collection's listing are this entity's (an article's `type`).
+    owns: Callable[[Mapping[str, Any]], bool]
 
     def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
-        """How a person recognises the record in a report, e.g. "customer 12 (Müller GmbH)"."""
+        """How a person recognises the record in a report, by name and number, e.g.
+        "customer 12 (Müller GmbH, Nr. 10004)" or "product 3 (Kabel, Nr. K-1)"."""
         name = _printable(_display_name(self.spec.entity, values))
+        number = _printable(_record_number(self.spec.entity, values))
+        shown = ", ".join(part for part in (name, f"Nr. {number}" if number else None) if part)
         ref = f" {local_id}" if local_id is not None else ""
-        return f"{self.spec.entity}{ref} ({name})" if name else f"{self.spec.entity}{ref}"
+        return f"{self.spec.entity}{ref} ({shown})" if shown else f"{self.spec.entity}{ref}"
+
+
+def list_collection(client: LexofficeClient, collection: CollectionName) -> Listing[Any]:
+    """One listing of a whole collection: every customer contact, or every article of both
+    types (split locally by `EntitySide.owns`, so the articles are read once per sync)."""
+    if collection == "contacts":
+        return client.iter_contacts(customer=True)
+    return client.iter_articles()
 
 
 def system_row(session: Session, side: EntitySide, local_id: int) -> dict[str, Any] | None:
@@ -79,6 +96,13 @@ def _display_name(entity: str, values: Mapping[str, Any]) -> str | None:
         return values.get("company_name")
     names = [values.get("first_name"), values.get("last_name")]
     return " ".join(n for n in names if n) or None
+
+
+def _record_number(entity: str, values: Mapping[str, Any]) -> str | None:
+    """The number a person looks the record up by: customer or article number."""
+    key = {"customer": "customer_number", "product": "article_number"}.get(entity)
+    value = values.get(key) if key else None
+    return None if value is None or value != value else str(value)  # NaN counts as none
 
 
 def _printable(name: str | None, limit: int = 80) -> str | None:
@@ -119,6 +143,8 @@ CUSTOMERS = EntitySide(
     insert_system=lambda session, rows: queries.insert_customers(session, rows),
     update_system=queries.update_customers,
     system_model=Customer,
+    collection="contacts",
+    owns=lambda record: True,
 )
 PRODUCTS = EntitySide(
     name="products",
@@ -134,6 +160,8 @@ PRODUCTS = EntitySide(
     insert_system=lambda session, rows: queries.insert_products(session, rows),
     update_system=queries.update_products,
     system_model=Product,
+    collection="articles",
+    owns=lambda record: record.get("type") == "PRODUCT",
 )
 ACTIVITIES = EntitySide(
     name="activities",
@@ -149,6 +177,8 @@ ACTIVITIES = EntitySide(
     insert_system=lambda session, rows: queries.insert_activities(session, rows),
     update_system=queries.update_activities,
     system_model=Activity,
+    collection="articles",
+    owns=lambda record: record.get("type") == "SERVICE",
 )
 SIDES: dict[EntityName, EntitySide] = {
     side.name: side for side in (CUSTOMERS, PRODUCTS, ACTIVITIES)

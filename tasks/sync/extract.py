@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.client import LexofficeClient
-from connectors.lexoffice.paging import Listing
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
-from tasks.sync.entities import EntitySide, raw
+from tasks.sync.entities import EntityName, EntitySide, list_collection, raw
 from tasks.sync.system_records import to_canonical_row
 
 
@@ -71,42 +71,90 @@ def read_system_side(session: Session, side: EntitySide) -> SystemSide:
 
 def read_lexoffice_side(client: LexofficeClient, side: EntitySide) -> LexofficeSide:
     """Every lexoffice record of the entity: one paged listing at 250 per page."""
-    records: list[RemoteRecord[Any]] = []
-    raws: dict[str, dict[str, Any]] = {}
-    unreadable: list[Unreadable] = []
-    not_synced = 0
-    listing = side.list_remote(client)
+    return read_lexoffice_sides(client, [side])[side.name]
+
+
+def read_lexoffice_sides(
+    client: LexofficeClient, sides: Sequence[EntitySide]
+) -> dict[EntityName, LexofficeSide]:
+    """The records of entities that share one lexoffice collection, from a single listing.
+
+    Products and activities are both articles: one listing of all articles, split locally by
+    type, saves a request per sync. An unreadable record goes to the entity its type names,
+    else to the first.
+    """
+    [collection] = {side.collection for side in sides}
+    readers = {side.name: _SideReader(side) for side in sides}
+    listing = list_collection(client, collection)
     for model in listing:
         raw_record = raw(model)
+        _owner(sides, raw_record, readers).add(raw_record)
+    for item in listing.rejected:
+        record = item.raw or {"id": item.id}
+        _owner(sides, record, readers).reject(record, item.field, item.reason)
+    return {name: reader.result() for name, reader in readers.items()}
+
+
+def _owner(
+    sides: Sequence[EntitySide], record: dict[str, Any], readers: dict[EntityName, _SideReader]
+) -> _SideReader:
+    owner = next((side for side in sides if side.owns(record)), sides[0])
+    return readers[owner.name]
+
+
+class _SideReader:
+    """Collects one entity's records from a listing: readable, not synced, or unreadable."""
+
+    def __init__(self, side: EntitySide) -> None:
+        self.side = side
+        self.records: list[RemoteRecord[Any]] = []
+        self.raws: dict[str, dict[str, Any]] = {}
+        self.unreadable: list[Unreadable] = []
+        self.not_synced = 0
+
+    def add(self, raw_record: dict[str, Any]) -> None:
         if not isinstance(raw_record.get("id"), str):
-            unreadable.append(_unreadable(raw_record, "id", "the record has no id"))
-            continue
+            self.reject(raw_record, "id", "the record has no id")
+            return
         try:
-            record = side.read_remote(raw_record)
+            record = self.side.read_remote(raw_record)
         except (ValueError, TypeError, KeyError, ArithmeticError) as error:
             # One odd record must not stop the listing: it is reported and left alone.
-            field_name = getattr(error, "field", None)
-            unreadable.append(_unreadable(raw_record, field_name, str(error)))
-            continue
+            self.reject(raw_record, getattr(error, "field", None), str(error))
+            return
         if isinstance(record, NotSynced) and record.field is not None:
-            unreadable.append(_unreadable(raw_record, record.field, record.reason))
-            continue
-        if isinstance(record, NotSynced):
-            not_synced += 1
-            continue
-        records.append(record)
-        raws[record.lexoffice_id] = raw_record
-    if isinstance(listing, Listing):
-        unreadable += [
-            _unreadable(item.raw or {"id": item.id}, item.field, item.reason)
-            for item in listing.rejected
-        ]
-    return LexofficeSide(
-        remote=remote_frame(side.spec, records),
-        raw=pd.Series(raws, dtype=object),
-        not_synced=not_synced,
-        unreadable=unreadable,
-    )
+            self.reject(raw_record, record.field, record.reason)
+        elif isinstance(record, NotSynced):
+            self.not_synced += 1
+        else:
+            self.records.append(record)
+            self.raws[record.lexoffice_id] = raw_record
+
+    def reject(self, record: dict[str, Any], field_name: str | None, reason: str) -> None:
+        self.unreadable.append(_unreadable(record, field_name, reason))
+
+    def result(self) -> LexofficeSide:
+        return LexofficeSide(
+            remote=remote_frame(self.side.spec, self.records),
+            raw=pd.Series(self.raws, dtype=object),
+            not_synced=self.not_synced,
+            unreadable=self.unreadable,
+        )
+
+
+class LexofficeReader:
+    """Reads each lexoffice collection once per run, for all the entities of the run that
+    live in it; hands out each entity's records when its turn comes."""
+
+    def __init__(self, client: LexofficeClient, sides: Sequence[EntitySide]) -> None:
+        self.client, self.sides = client, list(sides)
+        self._read: dict[EntityName, LexofficeSide] = {}
+
+    def side(self, side: EntitySide) -> LexofficeSide:
+        if side.name not in self._read:
+            together = [s for s in self.sides if s.collection == side.collection]
+            self._read |= read_lexoffice_sides(self.client, together or [side])
+        return self._read.pop(side.name)
 
 
 def _unreadable(record: dict[str, Any], field_name: str | None, reason: str) -> Unreadable:
@@ -145,6 +193,6 @@ def extract_system_records(sessions: sessionmaker[Session], side: EntitySide) ->
 
 
 @task(cache_policy=NO_CACHE)
-def extract_lexoffice_records(client: LexofficeClient, side: EntitySide) -> LexofficeSide:
-    """Read the entity from lexoffice."""
-    return read_lexoffice_side(client, side)
+def extract_lexoffice_records(reader: LexofficeReader, side: EntitySide) -> LexofficeSide:
+    """Read the entity from lexoffice (its collection's listing, read once for the run)."""
+    return reader.side(side)

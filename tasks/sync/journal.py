@@ -68,6 +68,8 @@ def record_open_issues(
         {
             "run_id": run_id,
             "entity": entity,
+            "local_id": problem.local_id if isinstance(problem.local_id, int) else None,
+            "lexoffice_id": _uuid_or_none(problem.lexoffice_id),
             "record_label": problem.record[:255],
             "field": problem.field,
             "kind": problem.kind,
@@ -79,3 +81,10 @@ def record_open_issues(
     ]
     if rows:
         queries.append_issues(session, rows)
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None

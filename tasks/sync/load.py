@@ -19,9 +19,11 @@ from tasks.sync.pending import settle_pending_creates
 from tasks.sync.plan import (
     EXPORT_DIRECTION,
     IMPORT_DIRECTION,
+    count_archive_changes,
     count_plan,
     make_labeler,
     redecider,
+    report_missing_links,
     report_plan_problems,
 )
 
@@ -51,7 +53,8 @@ def apply_entity_plan(
     sections = new_sections(side)
     importing, exporting = sections
     versions = dict(zip(lexoffice.remote["lexoffice_id"], lexoffice.remote["version"], strict=True))
-    into_system = SystemLoader(sessions, side, run_id, importing, versions)
+    label = make_labeler(side, system, lexoffice)
+    into_system = SystemLoader(sessions, side, run_id, importing, versions, label)
 
     def apply_redecided(again: Plan) -> None:
         into_system.link_and_refresh(again)
@@ -59,7 +62,7 @@ def apply_entity_plan(
 
     redecide = redecider(sessions, side, settings)
     into_lexoffice = LexofficeLoader(
-        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided
+        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided, label
     )
     # Earlier creates with an unknown outcome first: found ones are linked, not created twice.
     plan = settle_pending_creates(into_lexoffice, plan, settings.recreate_unconfirmed_after_seconds)
@@ -81,7 +84,11 @@ def record_issues(
 
 
 def describe_entity_plan(
-    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    delete_in_lexoffice: bool = False,
 ) -> Sections:
     """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
     importing, exporting = sections = new_sections(side)
@@ -91,13 +98,20 @@ def describe_entity_plan(
     exporting.count("created", len(plan.lexoffice_creates))
     exporting.count("updated", len(plan.lexoffice_updates))
     importing.count("linked", len(plan.new_links))
+    count_archive_changes(plan, importing)
+    if delete_in_lexoffice:
+        deletes = [m for m in plan.missing_links if m.vanished_from == "system"]
+        exporting.count("deleted", len(deletes))
     return importing, exporting
 
 
 def _describe(
     sections: Sections, side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
 ) -> None:
-    report_plan_problems(plan, side, sections, make_labeler(side, system, lexoffice))
+    """The plan's problems and counts, the same for a run and for its dry run."""
+    label = make_labeler(side, system, lexoffice)
+    report_plan_problems(plan, side, sections, label)
+    report_missing_links(plan, sections[0], label)
     count_plan(plan, sections, system.held_back)
 
 
@@ -123,7 +137,11 @@ def apply_changes(
 
 @task
 def describe_changes(
-    side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+    side: EntitySide,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
+    delete_in_lexoffice: bool = False,
 ) -> Sections:
     """Describe the plan without writing anything (dry run)."""
-    return describe_entity_plan(side, plan, system, lexoffice)
+    return describe_entity_plan(side, plan, system, lexoffice, delete_in_lexoffice)

@@ -41,7 +41,7 @@ from tasks.sync.customer_numbers import CustomerNumbers
 from tasks.sync.entities import EntitySide, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
-from tasks.sync.plan import report_plan_problems
+from tasks.sync.plan import Labeler, report_plan_problems
 
 MAX_CONFLICT_RETRIES = 3
 EXPORT = SyncDirection.EXPORT
@@ -61,9 +61,10 @@ class LexofficeLoader:
         raws: pd.Series,
         redecide: Redecide,
         on_system_plan: Callable[[Plan], None],
+        label: Labeler,
     ) -> None:
         self.client, self.sessions, self.side, self.run_id = client, sessions, side, run_id
-        self.section, self.raws = section, raws
+        self.section, self.raws, self.label = section, raws, label
         self.redecide, self.on_system_plan = redecide, on_system_plan
         self.numbers = CustomerNumbers()
 
@@ -71,7 +72,7 @@ class LexofficeLoader:
         """Delete the articles of products or activities deleted in the system (opt-in)."""
         for missing in plan.missing_links:
             if missing.vanished_from == "system":
-                label = f"{self.side.spec.entity} {missing.local_id} (deleted in the system)"
+                label = f"{self.label(None, missing.lexoffice_id)}, deleted in the system"
                 self._guarded(self._delete, missing, label)
 
     def _delete(self, missing: MissingLink) -> None:
@@ -100,22 +101,26 @@ class LexofficeLoader:
             progress.advance()
         self.numbers.learn(self.client, self.sessions, len(self.raws), self.section)
         for update in plan.lexoffice_updates:
-            label = f"{self.side.spec.entity} {update.local_id}"
-            self._guarded(self._update, update, label)
+            self._guarded(self._update, update, self.label(update.local_id, update.lexoffice_id))
             progress.advance()
 
     def _guarded(self, write: Callable[[Any], None], item: Any, label: str) -> None:
         """One record's write; its failure is reported and the others go on."""
+        ids = {"local_id": getattr(item, "local_id", None)}
+        ids["lexoffice_id"] = getattr(item, "lexoffice_id", None)
         try:
             write(item)
         except CredentialsError:
             raise  # a revoked key stops the run: every further request would fail the same way
         except (NotWritableError, ContactNotWritableError) as error:
-            self.section.add_problem(Problem("skip", label, f"edit in lexoffice: {error}"))
+            for waiting in _waiting_changes(item):
+                message = f"edit in lexoffice: {error}"
+                self.section.add_problem(Problem("skip", label, message, **waiting, **ids))
         except ValidationError as error:
-            self.section.add_problem(Problem("error", label, _refusal(error), _field(error)))
+            problem = Problem("error", label, _refusal(error), _field(error), **ids)
+            self.section.add_problem(problem)
         except (LexofficeError, ValueError) as error:
-            self.section.add_problem(Problem("error", label, str(error)))
+            self.section.add_problem(Problem("error", label, str(error), **ids))
 
     def _create(self, create: LexofficeCreate) -> None:
         body = self.side.write_body(None, create.values)
@@ -176,10 +181,7 @@ class LexofficeLoader:
         fresh = raw(self.side.get_remote(self.client, update.lexoffice_id))
         self.raws[update.lexoffice_id] = fresh
         again = self.redecide(update.local_id, fresh)
-        entity = self.side.spec.entity
-        report_plan_problems(
-            again, self.side, (self.section, self.section), lambda local, _: f"{entity} {local}"
-        )
+        report_plan_problems(again, self.side, (self.section, self.section), self.label)
         self.on_system_plan(again)
         for next_update in again.lexoffice_updates:
             self._update(next_update, attempt + 1)
@@ -207,6 +209,15 @@ class LexofficeLoader:
                 before=before,
                 after=after,
             )
+
+
+def _waiting_changes(item: Any) -> list[dict[str, Any]]:
+    """Each field a refused update would have changed, with its value on each side."""
+    if not isinstance(item, LexofficeUpdate):
+        return [{}]
+    return [
+        {"field": c.field, "system_value": c.new, "lexoffice_value": c.old} for c in item.changes
+    ]
 
 
 def _refusal(error: ValidationError) -> str:

@@ -24,6 +24,7 @@ from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreat
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntitySide
 from tasks.sync.journal import journal, store_link
+from tasks.sync.plan import Labeler, archive_count
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT
@@ -41,21 +42,18 @@ class SystemLoader:
         run_id: str,
         section: SectionReport,
         versions: Mapping[str, int],
+        label: Labeler,
     ) -> None:
         self.sessions, self.side, self.run_id = sessions, side, run_id
-        self.section, self.versions = section, versions
+        self.section, self.versions, self.label = section, versions, label
 
     def link_and_refresh(self, plan: Plan) -> None:
         """New first-time links, bases both sides already agree on, links that vanished."""
         self._all(self._new_link, plan.new_links, self._local_label)
         self._all(self._refresh, plan.base_refreshes, self._local_label)
-        for missing in plan.missing_links:
+        for missing in plan.missing_links:  # reported with the plan (`report_missing_links`)
             if missing.vanished_from == "lexoffice":
-                self._each(
-                    self._mark_missing, missing, f"{self.side.spec.entity} {missing.local_id}"
-                )
-            else:
-                self.section.count("deleted in the system")
+                self._each(self._mark_missing, missing, self._local_label(missing))
 
     def create_and_update(self, plan: Plan) -> None:
         """Records new from lexoffice, then fields changed in lexoffice."""
@@ -66,7 +64,7 @@ class SystemLoader:
         self._all(self._update, updates, self._local_label)
 
     def _local_label(self, item: Any) -> str:
-        return f"{self.side.spec.entity} {item.local_id}"
+        return self.label(item.local_id, getattr(item, "lexoffice_id", None))
 
     def _create_label(self, create: SystemCreate) -> str:
         # The lexoffice id too: a record without a usable name is found by it.
@@ -129,9 +127,6 @@ class SystemLoader:
             session, entity, [missing.local_id], LinkStatus.MISSING_IN_LEXOFFICE
         )
         self._journal(session, SyncAction.MARK, missing.local_id, missing.lexoffice_id, None, None)
-        label = f"{self.side.spec.entity} {missing.local_id}"
-        message = "no longer in lexoffice: kept in the system, link marked"
-        self.section.add_problem(Problem("skip", label, message))
 
     def _create(self, session: Session, create: SystemCreate) -> None:
         row = new_record_values(self.side.spec, create.values)
@@ -140,6 +135,8 @@ class SystemLoader:
         store_link(session, entity, local_id, lexoffice_id, create.lexoffice_version, create.values)
         self._journal(session, SyncAction.CREATE, local_id, lexoffice_id, None, create.values)
         self.section.count("created")
+        if archived := archive_count(create.values, is_new=True):
+            self.section.count(archived)
 
     def _update(self, session: Session, update: SystemUpdate) -> None:
         changes = {change.field: change.new for change in update.changes}
@@ -154,6 +151,8 @@ class SystemLoader:
             session, SyncAction.UPDATE, update.local_id, update.lexoffice_id, before, changes
         )
         self.section.count("updated")
+        if archived := archive_count(changes, is_new=False):
+            self.section.count(archived)
 
     def _journal(
         self,

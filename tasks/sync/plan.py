@@ -15,6 +15,7 @@ from tasks.diff.engine import diff_records
 from tasks.diff.plan import Conflict, Plan, PlanError, Resolution, Skip
 from tasks.diff.settings import DiffSettings
 from tasks.mapping.normalize import is_missing
+from tasks.mapping.records import ARCHIVED
 from tasks.mapping.remote import NotSynced
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.report import Problem, SectionReport
@@ -52,7 +53,7 @@ def plan_changes(
     """
     local, links = _without_unreadable(system, lexoffice)
     plan = diff_records(side.spec, local, lexoffice.remote, links, settings)
-    hold_back_unstorable(plan, side)
+    hold_back_unstorable(plan, side, local)
     plan.errors += [
         PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
     ]
@@ -115,6 +116,47 @@ def report_plan_problems(
         target.add_problem(_error_problem(error, label))
 
 
+ARCHIVED_COUNT = "archived (as in lexoffice)"
+UNARCHIVED_COUNT = "un-archived (as in lexoffice)"
+
+
+def archive_count(values: Mapping[str, Any], is_new: bool) -> str | None:
+    """The report count a system write adds for lexoffice's archived flag, if any."""
+    if ARCHIVED not in values:
+        return None
+    if values[ARCHIVED]:
+        return ARCHIVED_COUNT
+    return None if is_new else UNARCHIVED_COUNT
+
+
+def count_archive_changes(plan: Plan, importing: SectionReport) -> None:
+    """What a dry run counts for the archived flags the plan would import."""
+    for create in plan.system_creates:
+        if name := archive_count(create.values, is_new=True):
+            importing.count(name)
+    for update in plan.system_updates:
+        if name := archive_count({c.field: c.new for c in update.changes}, is_new=False):
+            importing.count(name)
+
+
+def report_missing_links(plan: Plan, importing: SectionReport, label: Labeler) -> None:
+    """Linked records gone from one side: kept, their link marked (never re-created)."""
+    for missing in plan.missing_links:
+        if missing.vanished_from == "lexoffice":
+            message = "no longer in lexoffice: kept in the system, link marked"
+            importing.add_problem(
+                Problem(
+                    "skip",
+                    label(missing.local_id, None),
+                    message,
+                    local_id=missing.local_id,
+                    lexoffice_id=missing.lexoffice_id,
+                )
+            )
+        else:
+            importing.count("deleted in the system")
+
+
 def count_plan(plan: Plan, sections: tuple[SectionReport, SectionReport], held_back: int) -> None:
     importing, exporting = sections
     for section in sections:
@@ -141,6 +183,8 @@ def _conflict_problem(conflict: Conflict, label: Labeler) -> Problem:
         field=conflict.field,
         system_value=conflict.system_value,
         lexoffice_value=conflict.lexoffice_value,
+        local_id=conflict.local_id,
+        lexoffice_id=conflict.lexoffice_id,
     )
 
 
@@ -148,12 +192,28 @@ def _skip_problem(skip: Skip, label: Labeler) -> Problem:
     reason = skip.reason
     if skip.candidates:
         reason += f" (candidates: {', '.join(str(c) for c in skip.candidates)})"
-    return Problem("skip", label(skip.local_id, skip.lexoffice_id), reason)
+    return Problem(
+        "skip",
+        label(skip.local_id, skip.lexoffice_id),
+        reason,
+        field=skip.field,
+        system_value=skip.system_value,
+        lexoffice_value=skip.lexoffice_value,
+        local_id=skip.local_id,
+        lexoffice_id=skip.lexoffice_id,
+    )
 
 
 def _error_problem(error: PlanError, label: Labeler) -> Problem:
-    where = label(error.local_id, error.lexoffice_id)
-    return Problem("error", where, error.message, error.field, system_value=error.system_value)
+    return Problem(
+        "error",
+        label(error.local_id, error.lexoffice_id),
+        error.message,
+        error.field,
+        system_value=error.system_value,
+        local_id=error.local_id,
+        lexoffice_id=error.lexoffice_id,
+    )
 
 
 def redecider(

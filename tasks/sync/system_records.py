@@ -23,7 +23,7 @@ _COLUMNS = {
     "product": {},
     "activity": {"net_price": "default_price"},
 }
-_FLAGS = {"customer": ("archived",), "product": (), "activity": ()}
+_FLAGS = {"customer": ("archived",), "product": ("archived",), "activity": ("archived",)}
 
 
 def to_canonical_row(spec: EntitySpec, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def to_database_values(spec: EntitySpec, values: Mapping[str, Any]) -> dict[str,
     result: dict[str, Any] = {}
     for name, value in values.items():
         if name == "archived" and "archived" not in _FLAGS[spec.entity]:
-            continue  # products and activities have no archived flag in the system
+            continue  # an entity without an archived flag in the system
         if name not in spec.fields and name != "archived":
             continue
         result[columns.get(name, name)] = _database_value(spec, name, value)

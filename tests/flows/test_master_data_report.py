@@ -106,6 +106,7 @@ def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_no
     seed(
         sandbox, "articles", [lex_article(f"Artikel {i}", articleNumber=f"A{i}") for i in range(30)]
     )
+    seed(sandbox, "articles", [lex_article("Montage", "SERVICE")])
     add_product(sessions, "Eigenes", article_number="E-1")
     sync_master_data(connection=connection_name(connection))
     sandbox.control.delete("/requests")
@@ -117,10 +118,14 @@ def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_no
     contact_pages = [e for e in log if e["path"] == "/v1/contacts"]
     article_pages = [e for e in log if e["path"] == "/v1/articles"]
     assert len(contact_pages) == math.ceil(260 / 250)
-    assert len(article_pages) == 2  # one listing each for PRODUCT and SERVICE
+    assert len(article_pages) == 1  # one listing of all articles, split into both entities
+    assert all("type=" not in str(e.get("query")) for e in article_pages)
     assert len(log) == len(contact_pages) + len(article_pages)
     assert all("size=250" in str(e.get("query")) for e in contact_pages + article_pages)
-    assert len(lexoffice_records(sandbox, "articles")) == 31
+    assert len(lexoffice_records(sandbox, "articles")) == 32
+    with sessions.begin() as session:
+        assert [a["name"] for a in queries.activity_rows(session)] == ["Montage"]
+        assert len(queries.product_rows(session)) == 31
 
 
 def test_a_run_with_writes_shows_its_progress_in_the_ui(

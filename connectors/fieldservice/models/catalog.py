@@ -46,6 +46,8 @@ class Product(Timestamps, Base):
     # Local only: lexoffice keeps no stock.
     stock_on_hand: Mapped[Decimal] = mapped_column(quantity(), default=0, server_default="0")
     exclude_from_sync: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Archived in lexoffice (read-only there): kept for old work reports, never exported.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @validates("ean")
     def _check_ean(self, key: str, value: str | None) -> str | None:
@@ -89,6 +91,8 @@ class Activity(Timestamps, Base):
         percent(), default=DEFAULT_TAX_RATE, server_default="19"
     )
     default_price: Mapped[Decimal | None] = mapped_column(unit_price())
+    # Archived in lexoffice (read-only there): kept for old work reports, never exported.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @validates("default_price")
     def _check_price(self, key: str, value: Decimal | None) -> Decimal | None:

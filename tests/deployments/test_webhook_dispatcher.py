@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.db import migrate
 from connectors.fieldservice.models import WebhookEventStatus
-from connectors.lexoffice.sandbox.testing import wait_until
 from deployments.webhooks.config import ReceiverSettings
 from deployments.webhooks.dispatcher import Dispatcher
 from deployments.webhooks.events import CallbackEvent
 from deployments.webhooks.store import Batch, EventStore
 from tasks.resources import dispose_engines, system_sessions
+from tests.support.sandbox import wait_until
 
 ORGANIZATION = uuid.uuid4()
 START = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)

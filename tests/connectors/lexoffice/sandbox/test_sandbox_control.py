@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
-from connectors.lexoffice.sandbox.testing import company
+from tests.support.sandbox import company
 
 
 def test_seeding_10000_contacts_is_fast(sandbox: SandboxServer, api: httpx.Client) -> None:

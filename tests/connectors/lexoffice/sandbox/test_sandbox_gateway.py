@@ -7,7 +7,7 @@ import time
 import httpx
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
-from connectors.lexoffice.sandbox.testing import company
+from tests.support.sandbox import company
 
 
 def test_missing_or_unknown_key_is_401_with_lexoffice_body(sandbox: SandboxServer) -> None:

@@ -82,11 +82,17 @@ def drop_connection(receive: Receive) -> bool:
 
 async def still_waiting(receive: Receive, delay: float) -> bool:
     """Hold the answer back for `delay` seconds; False if the client hung up meanwhile."""
-    try:
-        message = await asyncio.wait_for(receive(), timeout=delay)
-    except TimeoutError:
-        return True
-    return bool(message["type"] != "http.disconnect")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + delay
+    while (left := deadline - loop.time()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), timeout=left)
+        except TimeoutError:
+            return True
+        # A request body nobody read (a GET's empty one) comes first: it is not a hang-up.
+        if message["type"] == "http.disconnect":
+            return False
+    return True
 
 
 class Gateway:

@@ -109,6 +109,17 @@ def test_timeout_performs_the_call_and_withholds_the_answer(
     assert api.get("/v1/contacts").json()["totalElements"] == 1
 
 
+def test_timeout_withholds_the_answer_of_a_read_too(
+    sandbox: SandboxServer, api: httpx.Client
+) -> None:
+    spec = {"fault": "timeout", "method": "GET", "path": "/v1/profile", "delay": 2}
+    sandbox.control.post("/faults", json=spec)
+    with pytest.raises(httpx.ReadTimeout):
+        api.get("/v1/profile", timeout=0.3)
+    [logged] = sandbox.control.get("/requests").json()
+    assert (logged["fault"], logged["performedStatus"]) == ("timeout", 200)
+
+
 def test_lose_response_drops_the_connection_after_performing(
     sandbox: SandboxServer, api: httpx.Client
 ) -> None:

@@ -31,14 +31,10 @@ from connectors.lexoffice.search import Params, html_encode_search, require_sear
 from connectors.lexoffice.settings import LexofficeSettings
 from connectors.lexoffice.transport import Transport
 from connectors.lexoffice.voucherlist import VoucherlistQuery, iter_voucherlist
-from connectors.lexoffice.writability import contact_write_blockers
+from connectors.lexoffice.writability import require_writable_contact
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 PAGE_SIZE = 250
-
-
-class ContactNotWritableError(ValueError):
-    """The contact has more list entries than the API can write (see `writability`)."""
 
 
 def build_pacer(settings: LexofficeSettings) -> Pacer:
@@ -102,7 +98,7 @@ class LexofficeClient:
 
     def create_contact(self, contact: Contact) -> ActionResult:
         """Create a contact (lexoffice wants version 0 on create)."""
-        _require_writable(contact)
+        require_writable_contact(contact)
         body = contact.to_write_json() | {"version": 0}
         return self._write("POST", "/v1/contacts", body)
 
@@ -111,7 +107,7 @@ class LexofficeClient:
 
     def update_contact(self, contact: Contact) -> ActionResult:
         """PUT a contact read earlier (its `version` must be the latest; 409 otherwise)."""
-        _require_writable(contact)
+        require_writable_contact(contact)
         contact_id = _require_id(contact.id, "contact")
         return self._write("PUT", f"/v1/contacts/{contact_id}", contact.to_write_json())
 
@@ -254,8 +250,3 @@ def _require_id(resource_id: str | None, kind: str) -> str:
     if not resource_id:
         raise ValueError(f"this {kind} has no id; read it from lexoffice before updating")
     return resource_id
-
-
-def _require_writable(contact: Contact) -> None:
-    if blockers := contact_write_blockers(contact):
-        raise ContactNotWritableError("; ".join(blockers))

@@ -19,14 +19,6 @@ def html_encode_search(text: str) -> str:
     return text
 
 
-def encode_search_string(text: str) -> str:
-    """lexoffice's search-string encoding: HTML-encode, then URL-encode.
-
-    `johnson & partner` → `johnson%20%26amp%3B%20partner`.
-    """
-    return quote(html_encode_search(text), safe="")
-
-
 def require_search_length(name: str, text: str) -> None:
     """Refuse a contact filter lexoffice would reject (400) for being under 3 characters."""
     if len(text) < MIN_SEARCH_LENGTH:

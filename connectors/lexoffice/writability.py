@@ -1,51 +1,58 @@
-"""Can a contact be written through the API? lexoffice allows one entry per list on write."""
+"""Can a contact be written through the API? lexoffice's write rules for contacts.
+
+Contacts edited in the web UI may hold several addresses, e-mail addresses, phone numbers or
+contact persons, or (imported from elsewhere) both a person and a company; the API reads them
+but refuses to create or update them (406). This module is the one home of that rule: the
+client checks it before sending, the mapping before it builds a write body.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from pydantic import BaseModel
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from connectors.lexoffice.models.contacts import Contact
 
-MAX_ENTRIES_ON_WRITE = 1
+# The lists lexoffice accepts with at most one entry on write (its docs list exactly these).
+SINGLE_ENTRY_LISTS: Mapping[str, tuple[str, ...]] = {
+    "addresses": ("billing", "shipping"),
+    "emailAddresses": ("business", "office", "private", "other"),
+    "phoneNumbers": ("business", "office", "mobile", "private", "fax", "other"),
+}
 
 
-def contact_write_blockers(contact: Contact) -> list[str]:
-    """Why lexoffice would refuse to create/update this contact via the API (empty: it can).
+class ContactNotWritableError(ValueError):
+    """The contact breaks lexoffice's write rules: a person has to edit it in lexoffice.
 
-    Contacts edited in the web UI may hold several addresses, e-mail addresses, phone
-    numbers or contact persons; the API reads them but cannot write them back.
+    `blockers` says why, one reason per broken rule; the message joins them.
     """
-    blockers: list[str] = []
-    for prefix, group in (
-        ("addresses", contact.addresses),
-        ("emailAddresses", contact.email_addresses),
-        ("phoneNumbers", contact.phone_numbers),
-    ):
-        blockers += _crowded_lists(prefix, group)
-    if contact.company is not None:
-        persons = {"contactPersons": contact.company.contact_persons}
-        blockers += _describe("company", persons)
-    return blockers
+
+    def __init__(self, blockers: Iterable[str]) -> None:
+        self.blockers = tuple(blockers)
+        super().__init__("; ".join(self.blockers))
 
 
-def is_contact_writable(contact: Contact) -> bool:
-    """True when the API can create or update this contact as it is."""
-    return not contact_write_blockers(contact)
+def contact_write_blockers(contact: Contact | Mapping[str, Any]) -> tuple[str, ...]:
+    """Why lexoffice would refuse to create or update this contact; empty when it would not.
 
-
-def _crowded_lists(prefix: str, group: BaseModel | None) -> list[str]:
-    if group is None:
-        return []
-    # Dumping (not the declared fields) also catches list categories lexoffice adds later.
-    lists = {key: value for key, value in group.model_dump(by_alias=True).items()}
-    return _describe(prefix, lists)
-
-
-def _describe(prefix: str, lists: Mapping[str, object]) -> list[str]:
-    return [
-        f"{prefix}.{name} has {len(entries)} entries (the API allows {MAX_ENTRIES_ON_WRITE})"
-        for name, entries in lists.items()
-        if isinstance(entries, list) and len(entries) > MAX_ENTRIES_ON_WRITE
+    Takes the client's model or the contact's JSON as read from lexoffice.
+    """
+    body = contact.to_write_json() if isinstance(contact, Contact) else contact
+    blockers = [
+        f"{group}.{key} has {len(entries)} entries"
+        for group, keys in SINGLE_ENTRY_LISTS.items()
+        for key in keys
+        if len(entries := (body.get(group) or {}).get(key) or []) > 1
     ]
+    persons = (body.get("company") or {}).get("contactPersons") or []
+    if len(persons) > 1:
+        blockers.append(f"company.contactPersons has {len(persons)} entries")
+    if body.get("person") is not None and body.get("company") is not None:
+        blockers.append("contact has both person and company")
+    return tuple(blockers)
+
+
+def require_writable_contact(contact: Contact | Mapping[str, Any]) -> None:
+    """Raise `ContactNotWritableError` when lexoffice would refuse to write this contact."""
+    if blockers := contact_write_blockers(contact):
+        raise ContactNotWritableError(blockers)

@@ -55,10 +55,6 @@ def empty_listing() -> pd.DataFrame:
     return pd.DataFrame(columns=list(LISTING_COLUMNS))
 
 
-def empty_known() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(KNOWN_COLUMNS))
-
-
 @dataclass
 class ImportPlan:
     """What a run does: documents to import, changed ones to report, the rest counted."""

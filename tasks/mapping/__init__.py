@@ -8,11 +8,7 @@ from tasks.mapping.articles import (
     article_to_activity,
     article_to_product,
 )
-from tasks.mapping.contacts import (
-    apply_customer_to_contact,
-    contact_to_customer,
-    contact_write_blockers,
-)
+from tasks.mapping.contacts import apply_customer_to_contact, contact_to_customer
 from tasks.mapping.records import (
     ACTIVITY,
     ACTIVITY_WITHOUT_PRICE,
@@ -23,7 +19,7 @@ from tasks.mapping.records import (
     CanonicalProduct,
     EntitySpec,
 )
-from tasks.mapping.remote import NotSynced, NotWritableError, RemoteRecord
+from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 
 __all__ = [
@@ -36,7 +32,6 @@ __all__ = [
     "CanonicalProduct",
     "EntitySpec",
     "NotSynced",
-    "NotWritableError",
     "RemoteRecord",
     "apply_activity_to_article",
     "apply_customer_to_contact",
@@ -44,7 +39,6 @@ __all__ = [
     "article_to_activity",
     "article_to_product",
     "contact_to_customer",
-    "contact_write_blockers",
     "links_frame",
     "local_frame",
     "remote_frame",

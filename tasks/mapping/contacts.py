@@ -17,16 +17,12 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from connectors.lexoffice.writability import contact_write_blockers, require_writable_contact
 from tasks.mapping.records import CUSTOMER, CanonicalCustomer
-from tasks.mapping.remote import NotSynced, NotWritableError, RemoteRecord
+from tasks.mapping.remote import NotSynced, RemoteRecord
 
 EMAIL_SLOTS = ("business", "office", "private", "other")
 PHONE_SLOTS = ("business", "office", "private", "other")
-SINGLE_ENTRY_LISTS = {  # lexoffice accepts at most one entry in each of these on write
-    "addresses": ("billing", "shipping"),
-    "emailAddresses": ("business", "office", "private", "other"),
-    "phoneNumbers": ("business", "office", "mobile", "private", "fax", "other"),
-}
 _NAME_FIELDS = ("kind", "salutation", "first_name", "last_name", "company_name")
 _ADDRESS_KEYS = {"street": "street", "zip": "zip", "city": "city", "country": "countryCode"}
 _READ_ONLY_KEYS = ("id", "organizationId", "archived")
@@ -63,37 +59,19 @@ def contact_to_customer(contact: Mapping[str, Any]) -> RemoteRecord[CanonicalCus
     )
 
 
-def contact_write_blockers(contact: Mapping[str, Any]) -> tuple[str, ...]:
-    """Why the API would refuse to update this contact; empty when it can be written."""
-    blockers = []
-    for group, keys in SINGLE_ENTRY_LISTS.items():
-        lists = contact.get(group) or {}
-        blockers += [
-            f"{group}.{key} has {len(lists[key])} entries"
-            for key in keys
-            if len(lists.get(key) or []) > 1
-        ]
-    persons = (contact.get("company") or {}).get("contactPersons") or []
-    if len(persons) > 1:
-        blockers.append(f"company.contactPersons has {len(persons)} entries")
-    if contact.get("person") and contact.get("company"):
-        blockers.append("contact has both person and company")
-    return tuple(blockers)
-
-
 def apply_customer_to_contact(
     current_contact: Mapping[str, Any] | None, fields: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A contact write body: `current_contact` (None to create) with the given fields changed.
 
     `fields` maps canonical export fields to new values (on create: all of them). Raises
-    `NotWritableError` when the current contact cannot be written through the API.
+    `ContactNotWritableError` when the current contact cannot be written through the API.
     """
     unknown = set(fields) - CUSTOMER.export_fields
     if unknown:
         raise ValueError(f"not exported to lexoffice: {sorted(unknown)}")
-    if current_contact is not None and (blockers := contact_write_blockers(current_contact)):
-        raise NotWritableError(f"edit in lexoffice: {'; '.join(blockers)}")
+    if current_contact is not None:
+        require_writable_contact(current_contact)
     body = _writable_copy(current_contact)
     merged = _merged_values(current_contact, fields)
     if set(_NAME_FIELDS) & set(fields):

@@ -29,7 +29,3 @@ class NotSynced:
     # Set when the record is of the synced kind but unusable (a customer without a name):
     # then it is a problem to report, not a record to pass over in silence.
     field: str | None = None
-
-
-class NotWritableError(ValueError):
-    """The current lexoffice record cannot be updated through the API: edit it in lexoffice."""

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection, SyncEntity
-from connectors.lexoffice.client import ContactNotWritableError, LexofficeClient
+from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import (
     CredentialsError,
     LexofficeError,
@@ -32,8 +32,8 @@ from connectors.lexoffice.errors import (
     VersionConflictError,
 )
 from connectors.lexoffice.models import ActionResult
+from connectors.lexoffice.writability import ContactNotWritableError
 from tasks.diff.plan import LexofficeCreate, LexofficeUpdate, MissingLink, Plan
-from tasks.mapping.remote import NotWritableError
 from tasks.progress import Progress
 from tasks.report import Problem, SectionReport
 from tasks.sync import pending
@@ -112,7 +112,7 @@ class LexofficeLoader:
             write(item)
         except CredentialsError:
             raise  # a revoked key stops the run: every further request would fail the same way
-        except (NotWritableError, ContactNotWritableError) as error:
+        except ContactNotWritableError as error:
             for waiting in _waiting_changes(item):
                 message = f"edit in lexoffice: {error}"
                 self.section.add_problem(Problem("skip", label, message, **waiting, **ids))

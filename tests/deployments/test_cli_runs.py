@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,15 +123,21 @@ def test_invoice_prints_the_result_and_refuses_a_second_invoice(
 def test_status_shows_links_runs_and_open_errors(
     sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_customer(sessions, last_name="Gut", email="gut@example.de")
-    add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
+    good = ["Gut", "Froh"]
+    bad = ["Schlecht"]  # lexoffice refuses an e-mail without @
+    for name in good:
+        add_customer(sessions, last_name=name, email=f"{name.lower()}@example.de")
+    for name in bad:
+        add_customer(sessions, last_name=name, email="kein-at-zeichen")
     main(["sync", "--entity", "customers"])
     capsys.readouterr()
     assert main(["status"]) == 3  # an open error
     out = capsys.readouterr().out
-    assert "customer       1 linked, 0 missing in lexoffice" in out
-    assert "1 changes" in out
-    assert "1 failed records, 0 conflicts" in out and "Schlecht" in out
+    # Each good customer was exported (one change each) and linked; each bad one failed.
+    assert re.search(rf"\bcustomer +{len(good)} linked, 0 missing in lexoffice", out), out
+    assert re.search(rf"run \S+: {len(good)} changes", out), out
+    assert f"{len(bad)} failed records, 0 conflicts" in out
+    assert all(name in out for name in bad)
 
 
 def test_status_after_a_clean_run_with_an_open_conflict_exits_0(

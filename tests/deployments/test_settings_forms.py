@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 import yaml
-from deployments.connection import LexsyncConnection
 from prefect.flows import load_flow_from_entrypoint
 from prefect.utilities.callables import parameter_schema
 from pydantic import SecretStr
 
+from tasks.connection import LexsyncConnection
 from tasks.settings import DocumentImport, SyncSettings
 
 PREFECT_YAML = Path(__file__).resolve().parents[2] / "prefect.yaml"

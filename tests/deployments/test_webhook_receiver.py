@@ -20,7 +20,6 @@ from starlette.testclient import TestClient
 from connectors.fieldservice import queries
 from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.signing import Signer
-from connectors.lexoffice.sandbox.testing import wait_until
 from deployments.cli import main
 from deployments.webhooks.config import CALLBACK_PATH, ReceiverSettings
 from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, build_receiver
@@ -28,6 +27,7 @@ from deployments.webhooks.store import Batch
 from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
 from tests.support.databases import ThrowawayDatabases
+from tests.support.sandbox import wait_until
 
 ORGANIZATION = "4c1a58f1-33d5-4b6e-9f1b-0c4a8e1d2f10"
 SIGNER = Signer()  # stands in for lexoffice (the sandbox's signing code, 4096-bit key)

@@ -63,15 +63,17 @@ def start_sync(connection: str) -> subprocess.Popen[bytes]:
 
 
 def kill_when(worker: subprocess.Popen[bytes], org: Org, due: Any) -> bool:
-    """SIGKILL the worker once `due(request_log)` holds; False if it finished first."""
+    """SIGKILL the worker once `due(request_log)` holds.
+
+    True only when the SIGKILL is what ended it; False if it finished first.
+    """
     deadline = time.monotonic() + KILL_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             return False
         if due(org.requests()):
             os.kill(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
-            return True
+            return worker.wait(timeout=10) == -signal.SIGKILL
         time.sleep(0.01)
     worker.kill()
     raise AssertionError(f"the sync neither finished nor reached the point: {worker.stdout}")
@@ -146,7 +148,10 @@ def test_faults_worker_killed_after_a_random_write_loses_and_repeats_nothing(
     total = sum(fault_free.creates.values())
     k = random.Random(seed_value).randint(1, total)
 
-    kill_when(start_sync(name), org, lambda log: len(writes(log)) >= k)
+    killed = kill_when(start_sync(name), org, lambda log: len(writes(log)) >= k)
+
+    # k is at most the number of creates, so the run cannot finish before its k-th write.
+    assert killed, f"the sync finished before its write {k}"
     free_the_killed_runs_slots(name)
 
     finish_and_compare(org, sessions, name, seeded, fault_free)

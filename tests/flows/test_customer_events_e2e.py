@@ -22,7 +22,6 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity, WebhookEventStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.signing import Signer
-from connectors.lexoffice.sandbox.testing import wait_until
 from deployments.webhooks.config import ReceiverSettings
 from deployments.webhooks.dispatcher import in_process_starter
 from deployments.webhooks.runtime import ReceiverRuntime, build_receiver
@@ -36,6 +35,7 @@ from tasks.resources import lexoffice_client
 from tasks.subscriptions import ensure_subscriptions
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log, seed
 from tests.support.builders import lex_person
+from tests.support.sandbox import wait_until
 
 pytestmark = pytest.mark.slow
 

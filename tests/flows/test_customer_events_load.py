@@ -30,13 +30,13 @@ from connectors.fieldservice.models import (
 )
 from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.signing import Signer
-from connectors.lexoffice.sandbox.testing import wait_until
 from deployments.webhooks.store import Batch
 from flows.master_data import sync_master_data
 from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, seed
 from tests.flows.test_customer_events_e2e import live_receiver
 from tests.support.builders import lex_person
+from tests.support.sandbox import wait_until
 from tests.support.webhook_load import (
     Answer,
     Callback,

@@ -23,13 +23,13 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import SyncEntity, WebhookEventStatus
 from connectors.lexoffice.sandbox.server import SandboxServer
 from connectors.lexoffice.sandbox.signing import Signer
-from connectors.lexoffice.sandbox.testing import wait_until
 from flows.full_sync import full_sync
 from flows.master_data import sync_master_data
 from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, lexoffice_records, requests_log, seed
 from tests.flows.test_customer_events_e2e import live_receiver
 from tests.support.builders import add_customer, lex_person
+from tests.support.sandbox import wait_until
 from tests.support.webhook_load import event, send_all, signed
 
 pytestmark = pytest.mark.slow

@@ -33,6 +33,24 @@ def only_customer(sessions: sessionmaker[Session]) -> Any:
         return customer
 
 
+def customer_named(sessions: sessionmaker[Session], last_name: str) -> Any:
+    with sessions.begin() as session:
+        customers = queries.list_customers(session, include_archived=True)
+        [customer] = [c for c in customers if c.last_name == last_name]
+        return customer
+
+
+def rename(sessions: sessionmaker[Session], *customer_ids: int, first_name: str) -> None:
+    with sessions.begin() as session:
+        queries.update_customers(
+            session, [{"id": i, "first_name": first_name} for i in customer_ids]
+        )
+
+
+def put_paths(sandbox: SandboxServer) -> list[str]:
+    return [entry["path"] for entry in requests_log(sandbox, "PUT")]
+
+
 def test_export_keeps_what_lexsync_does_not_manage_in_lexoffice(
     sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
@@ -68,18 +86,18 @@ def test_contact_the_api_cannot_update_is_imported_and_its_export_reported(
     sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     two_mails = lex_person("Doppel", emailAddresses={"business": ["a@example.de", "b@example.de"]})
-    seed(sandbox, "contacts", [two_mails])
+    _, plain_id = seed(sandbox, "contacts", [two_mails, lex_person("Einfach", "e@example.de")])
     sync(connection, "customers")
-    customer = only_customer(sessions)
+    customer = customer_named(sessions, "Doppel")
     assert customer.email == "a@example.de"  # the first business address is taken
-    with sessions.begin() as session:
-        queries.update_customers(session, [{"id": customer.id, "first_name": "Eva"}])
+    rename(sessions, customer.id, customer_named(sessions, "Einfach").id, first_name="Eva")
 
     report = sync(connection, "customers")
 
     skips = [p for _, p in report.problems if p.kind == "skip"]
     assert any("edit in lexoffice" in p.message for p in skips), report.problems
-    assert requests_log(sandbox, "PUT") == []
+    # The same change to a writable contact is sent: the run did reach the writes.
+    assert put_paths(sandbox) == [f"/v1/contacts/{plain_id}"]
 
 
 def test_excluded_product_is_neither_exported_nor_changed_by_imports(
@@ -88,10 +106,12 @@ def test_excluded_product_is_neither_exported_nor_changed_by_imports(
     seed(sandbox, "articles", [lex_article("Dübel", articleNumber="D-6", net="9.99")])
     add_product(sessions, "Dübel", article_number="D-6", exclude_from_sync=True)
     add_product(sessions, "Geheim", article_number="X-1", exclude_from_sync=True)
+    add_product(sessions, "Offen", article_number="O-1")  # the control: exported
 
     sync(connection, "products")
 
-    assert [a["title"] for a in lexoffice_records(sandbox, "articles")] == ["Dübel"]
+    titles = sorted(a["title"] for a in lexoffice_records(sandbox, "articles"))
+    assert titles == ["Dübel", "Offen"]
     with sessions.begin() as session:
         prices = {row["name"]: row["net_price"] for row in queries.product_rows(session)}
     assert prices["Dübel"] == Decimal("1.2500")
@@ -100,16 +120,20 @@ def test_excluded_product_is_neither_exported_nor_changed_by_imports(
 def test_archived_contact_is_imported_as_archived_and_never_exported(
     sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    seed(sandbox, "contacts", [lex_person("Alt", archived=True)])
+    _, active_id = seed(
+        sandbox, "contacts", [lex_person("Alt", archived=True), lex_person("Aktiv")]
+    )
     sync(connection, "customers")
-    customer = only_customer(sessions)
-    assert customer.archived
-    with sessions.begin() as session:
-        queries.update_customers(session, [{"id": customer.id, "first_name": "Neu"}])
+    archived = customer_named(sessions, "Alt")
+    assert archived.archived
+    rename(sessions, archived.id, customer_named(sessions, "Aktiv").id, first_name="Neu")
 
-    sync(connection, "customers")
+    report = sync(connection, "customers")
 
-    assert requests_log(sandbox, "PUT") == []
+    assert report.failed == 0, report.problems
+    # Only the active contact's change is sent: the run did write, just not the archived one.
+    assert put_paths(sandbox) == [f"/v1/contacts/{active_id}"]
+    assert customer_named(sessions, "Alt").archived
 
 
 def test_record_deleted_in_lexoffice_is_kept_and_its_link_marked(
@@ -135,13 +159,18 @@ def test_nothing_in_lexoffice_is_deleted_when_a_product_is_deleted_in_the_system
     sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     product_id = add_product(sessions, "Schalter", article_number="S-1")
+    kept_id = add_product(sessions, "Dose", article_number="D-1")
     sync(connection, "products")
     with sessions.begin() as session:
         session.delete(queries.get_product(session, product_id))
+        queries.update_products(session, [{"id": kept_id, "net_price": Decimal("2.5000")}])
 
-    sync(connection, "products")
+    report = sync(connection, "products")
 
-    assert [a["title"] for a in lexoffice_records(sandbox, "articles")] == ["Schalter"]
+    assert report.failed == 0, report.problems
+    articles = {a["title"]: a for a in lexoffice_records(sandbox, "articles")}
+    assert sorted(articles) == ["Dose", "Schalter"]
+    assert put_paths(sandbox) == [f"/v1/articles/{articles['Dose']['id']}"]
     assert requests_log(sandbox, "DELETE") == []
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from deployments.connection import LexsyncConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.lexoffice.sandbox.server import SandboxServer
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log, seed
 from tests.support.builders import add_product, lex_article

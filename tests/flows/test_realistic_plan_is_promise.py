@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from deployments.connection import LexsyncConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.lexoffice.sandbox.server import SandboxServer
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tests.flows.conftest import connection_name, edit_in_lexoffice, seed
 from tests.support.builders import (

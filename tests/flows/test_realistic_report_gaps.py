@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from deployments.connection import LexsyncConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -15,6 +14,7 @@ from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from flows.documents import import_documents
 from flows.master_data import sync_master_data
+from tasks.connection import LexsyncConnection
 from tests.flows.conftest import connection_name, edit_in_lexoffice, seed
 from tests.flows.test_documents_flow import document
 from tests.support.builders import lex_article, lex_person

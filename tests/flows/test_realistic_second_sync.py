@@ -11,13 +11,13 @@ import math
 from typing import Any
 
 import sqlalchemy as sa
-from deployments.connection import LexsyncConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.demo import seed_demo
 from connectors.fieldservice.models import Base
 from connectors.lexoffice.sandbox.server import SandboxServer
 from flows.full_sync import full_sync
+from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tests.flows.conftest import connection_name, lexoffice_records, requests_log, seed
 from tests.flows.test_documents_flow import document

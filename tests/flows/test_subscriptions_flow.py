@@ -11,13 +11,13 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import VersionConflictError
 from connectors.lexoffice.models import ActionResult, EventSubscription
 from connectors.lexoffice.sandbox.server import SandboxServer
-from connectors.lexoffice.sandbox.testing import WebhookReceiver
 from deployments.cli import main
 from flows.full_sync import full_sync
 from flows.subscriptions import ensure_subscriptions_flow
 from tasks.connection import LexsyncConnection
 from tasks.subscriptions import CONTACT_EVENT_TYPES, ensure_subscriptions
 from tests.flows.conftest import connection_name, requests_log
+from tests.support.sandbox import WebhookReceiver
 
 
 @pytest.fixture

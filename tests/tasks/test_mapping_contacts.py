@@ -7,12 +7,9 @@ from typing import Any
 
 import pytest
 
-from tasks.mapping.contacts import (
-    apply_customer_to_contact,
-    contact_to_customer,
-    contact_write_blockers,
-)
-from tasks.mapping.remote import NotSynced, NotWritableError, RemoteRecord
+from connectors.lexoffice.writability import ContactNotWritableError, contact_write_blockers
+from tasks.mapping.contacts import apply_customer_to_contact, contact_to_customer
+from tasks.mapping.remote import NotSynced, RemoteRecord
 
 
 def contact(**parts: Any) -> dict[str, Any]:
@@ -163,7 +160,7 @@ def test_more_than_one_contact_person_blocks_writing():
     body = company(contactPersons=[{"lastName": "A"}, {"lastName": "B"}])
 
     assert contact_write_blockers(body) == ("company.contactPersons has 2 entries",)
-    with pytest.raises(NotWritableError, match="edit in lexoffice"):
+    with pytest.raises(ContactNotWritableError, match=r"company\.contactPersons has 2"):
         apply_customer_to_contact(body, {"phone": "1"})
 
 

@@ -1,4 +1,4 @@
-"""lexoffice's error bodies: gateway `{"message"}`, legacy `IssueList`, regular `details`."""
+"""lexoffice's error bodies: legacy `IssueList`, regular `details` (gateway ones: gateway.py)."""
 
 from __future__ import annotations
 
@@ -68,12 +68,9 @@ class ApiError(Exception):
     message: str | None = None
     details: list[Violation] = field(default_factory=list)
     issues: list[Issue] | None = None
-    gateway: bool = False
 
     def body(self, path: str) -> dict[str, Any]:
         """The JSON body lexoffice would send for this error."""
-        if self.gateway:
-            return {"message": self.message}
         if self.issues is not None:
             return {"IssueList": [issue.to_json() for issue in self.issues]}
         body: dict[str, Any] = {
@@ -110,11 +107,6 @@ def bad_request(message: str) -> ApiError:
 def not_found() -> ApiError:
     """404 for an unknown id."""
     return ApiError(404, message="Resource not found")
-
-
-def gateway_error(status: int, message: str | None) -> ApiError:
-    """An answer of the API gateway: `{"message": ...}`."""
-    return ApiError(status, message=message, gateway=True)
 
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:

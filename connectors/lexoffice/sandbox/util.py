@@ -65,11 +65,6 @@ def berlin_day(text: object) -> date | None:
     return value.astimezone(BERLIN).date() if value else None
 
 
-def start_of_berlin_day(day: date) -> datetime:
-    """Midnight at the start of a German calendar day."""
-    return datetime(day.year, day.month, day.day, tzinfo=BERLIN)
-
-
 def add_days_iso(text: str, days: int) -> str:
     """A stored timestamp shifted by whole days, formatted as lexoffice does."""
     value = parse_any_dt(text) or now()

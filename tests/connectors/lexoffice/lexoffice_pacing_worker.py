@@ -1,7 +1,9 @@
 """A separate process that sends `count` paced GET /v1/profile requests (pacing test helper).
 
-Usage: python lexoffice_pacing_worker.py BASE_URL PACING_DIR COUNT START_AT
-The API key comes from the LEXOFFICE_API_KEY environment variable (never argv); with
+Usage: python lexoffice_pacing_worker.py BASE_URL PACING_DIR COUNT
+It warms up, prints `ready`, starts the race when a line arrives on stdin, and at the end
+prints when its first and its last request of the race went out (epoch seconds). The API
+key comes from the LEXOFFICE_API_KEY environment variable (never argv); with
 LEXSYNC_PACING_REDIS_URL set, the budget is shared through Redis (as on several machines).
 """
 
@@ -18,7 +20,7 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.settings import LexofficeSettings
 
 
-def main(base_url: str, pacing_dir: str, count: int, start_at: float) -> None:
+def main(base_url: str, pacing_dir: str, count: int) -> None:
     settings = LexofficeSettings(
         api_key=SecretStr(os.environ["LEXOFFICE_API_KEY"]),
         base_url=base_url,
@@ -28,10 +30,14 @@ def main(base_url: str, pacing_dir: str, count: int, start_at: float) -> None:
     )
     with LexofficeClient(settings) as client:
         client.get_profile()  # warm up the connection before the race starts
-        time.sleep(max(0.0, start_at - time.time()))
+        print("ready", flush=True)
+        sys.stdin.readline()  # the go of the test, once every worker is ready
+        sent = []
         for _ in range(count):
+            sent.append(time.time())
             client.get_profile()
+        print(f"{sent[0]} {sent[-1]}", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,37 +28,56 @@ def max_in_any_window(times: list[float], window: float = 1.0) -> int:
 
 
 def run_workers(
-    sandbox: Any, pacing_dirs: list[Path], start_in: float, redis_url: str | None = None
-) -> None:
-    """One process per pacing folder (a folder each: processes on different machines)."""
+    sandbox: Any, pacing_dirs: list[Path], redis_url: str | None = None
+) -> list[tuple[float, float]]:
+    """One process per pacing folder (a folder each: processes on different machines).
+
+    They race from a common start: each warms up and says `ready`, then all get the go.
+    Returns when each one sent its first and its last request of the race.
+    """
     env = os.environ | {"LEXOFFICE_API_KEY": sandbox.api_key}
     if redis_url:
         env["LEXSYNC_PACING_REDIS_URL"] = redis_url
-    start_at = time.time() + start_in
+    command = [sys.executable, str(WORKER), sandbox.base_url]
     workers = [
         subprocess.Popen(
-            [
-                sys.executable,
-                str(WORKER),
-                sandbox.base_url,
-                str(folder),
-                str(REQUESTS_PER_PROCESS),
-                str(start_at),
-            ],
+            [*command, str(folder), str(REQUESTS_PER_PROCESS)],
             env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for folder in pacing_dirs
     ]
-    for worker in workers:
-        assert worker.wait(timeout=60) == 0
+    try:
+        for worker in workers:
+            assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.close()
+        spans = []
+        for worker in workers:
+            assert worker.wait(timeout=60) == 0
+            assert worker.stdout is not None
+            first, last = worker.stdout.read().split()
+            spans.append((float(first), float(last)))
+        return spans
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            if worker.stdout is not None:
+                worker.stdout.close()
 
 
 @pytest.mark.slow
 def test_two_processes_share_two_requests_per_second(
     real_rate_sandbox: Any, tmp_path: Path
 ) -> None:
-    run_workers(real_rate_sandbox, [tmp_path, tmp_path], start_in=1.5)
-    assert_shared_budget_held(real_rate_sandbox)
+    spans = run_workers(real_rate_sandbox, [tmp_path, tmp_path])
+    assert_shared_budget_held(real_rate_sandbox, spans)
 
 
 @pytest.mark.slow
@@ -67,20 +85,23 @@ def test_two_machines_share_two_requests_per_second_through_redis(
     real_rate_sandbox: Any, tmp_path: Path
 ) -> None:
     machines = [tmp_path / "machine-a", tmp_path / "machine-b"]  # no lock file in common
-    run_workers(real_rate_sandbox, machines, start_in=1.5, redis_url=REDIS_URL)
-    assert_shared_budget_held(real_rate_sandbox)
+    spans = run_workers(real_rate_sandbox, machines, redis_url=REDIS_URL)
+    assert_shared_budget_held(real_rate_sandbox, spans)
 
 
-def assert_shared_budget_held(real_rate_sandbox: Any) -> None:
+def assert_shared_budget_held(real_rate_sandbox: Any, spans: list[tuple[float, float]]) -> None:
     entries = real_rate_sandbox.control.get("/requests").json()
+    warm_ups = 2  # one per process, before the race
+    assert len(entries) == warm_ups + 2 * REQUESTS_PER_PROCESS  # every request arrived once
+    # The sandbox's token bucket (200s only, no 429) is the strict judge.
     assert {entry["status"] for entry in entries} == {200}
     times = [entry["time"] for entry in entries]
-    # The sandbox's token bucket (200s only, no 429) is the strict judge. Its log holds arrival
-    # times, which a busy event loop can bunch by a few tens of milliseconds: allow for that.
+    # Its log holds arrival times, which a busy event loop can bunch by a few tens of
+    # milliseconds: allow for that. (How close the pair gets to 2/s is a benchmark figure.)
     assert max_in_any_window(times, window=1.0 - ARRIVAL_JITTER) <= 2
-    race = sorted(times)[-2 * REQUESTS_PER_PROCESS :]
-    sustained = (len(race) - 1) / (race[-1] - race[0])
-    assert sustained >= 1.8, f"only {sustained:.2f} requests/s"
+    # Shared, not taken in turns: each process's race starts before the other's ends.
+    (first_start, first_end), (second_start, second_end) = spans
+    assert second_start < first_end and first_start < second_end
 
 
 @pytest.mark.slow

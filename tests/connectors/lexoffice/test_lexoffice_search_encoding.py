@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from connectors.lexoffice.search import (
-    encode_search_string,
     html_encode_search,
     query_string,
     require_search_length,
 )
 
 
-def test_html_encodes_then_url_encodes_like_the_docs_example() -> None:
-    assert encode_search_string("johnson & partner") == "johnson%20%26amp%3B%20partner"
+def test_search_values_are_html_encoded_then_url_encoded_like_the_docs_example() -> None:
+    query = query_string({"name": html_encode_search("johnson & partner")})
+    assert query == "name=johnson%20%26amp%3B%20partner"
 
 
 def test_html_encodes_angle_brackets() -> None:

@@ -1,4 +1,4 @@
-"""Which contacts the API can write back, without I/O."""
+"""Which contacts the API can write back, without I/O: the model and the JSON get one answer."""
 
 from __future__ import annotations
 
@@ -7,23 +7,33 @@ from typing import Any
 import pytest
 
 from connectors.lexoffice.models import Contact
-from connectors.lexoffice.writability import contact_write_blockers, is_contact_writable
+from connectors.lexoffice.writability import (
+    ContactNotWritableError,
+    contact_write_blockers,
+    require_writable_contact,
+)
 
 
-def contact(**fields: Any) -> Contact:
-    return Contact.model_validate(
-        {"roles": {"customer": {}}, "person": {"lastName": "M"}, **fields}
-    )
+def body(**fields: Any) -> dict[str, Any]:
+    """A contact's JSON as lexoffice returns it; `fields` replace top-level keys."""
+    return {"roles": {"customer": {}}, "person": {"lastName": "M"}, **fields}
+
+
+def blockers_of_both_forms(contact: dict[str, Any]) -> tuple[str, ...]:
+    """The blockers of the JSON, after checking the client's model gives the same ones."""
+    from_json = contact_write_blockers(contact)
+    assert contact_write_blockers(Contact.model_validate(contact)) == from_json
+    return from_json
 
 
 def test_a_contact_with_one_entry_per_list_is_writable() -> None:
-    single = contact(
+    single = body(
         addresses={"billing": [{"countryCode": "DE"}], "shipping": [{"countryCode": "DE"}]},
         emailAddresses={"business": ["a@b.de"], "private": ["c@d.de"]},
         phoneNumbers={"mobile": ["0170"], "fax": ["030"]},
     )
-    assert contact_write_blockers(single) == []
-    assert is_contact_writable(single)
+    assert blockers_of_both_forms(single) == ()
+    require_writable_contact(single)  # raises nothing
 
 
 @pytest.mark.parametrize(
@@ -38,21 +48,31 @@ def test_a_contact_with_one_entry_per_list_is_writable() -> None:
     ],
 )
 def test_more_than_one_entry_in_a_list_blocks_writing(fields: dict[str, Any], blocker: str) -> None:
-    [reason] = contact_write_blockers(contact(**fields))
-    assert reason.startswith(blocker) and "entries" in reason
+    [reason] = blockers_of_both_forms(body(**fields))
+    count = len(next(iter(next(iter(fields.values())).values())))
+    assert reason == f"{blocker} has {count} entries"
 
 
 def test_more_than_one_contact_person_blocks_writing() -> None:
     company = {"name": "ACME", "contactPersons": [{"lastName": "A"}, {"lastName": "B"}]}
-    multi = Contact.model_validate({"roles": {"customer": {}}, "company": company})
-    assert contact_write_blockers(multi) == [
-        "company.contactPersons has 2 entries (the API allows 1)"
-    ]
+    multi = {"roles": {"customer": {}}, "company": company}
+    assert blockers_of_both_forms(multi) == ("company.contactPersons has 2 entries",)
 
 
-def test_every_blocker_is_listed() -> None:
-    crowded = contact(
+def test_a_person_and_a_company_at_once_blocks_writing() -> None:
+    # lexoffice: company and person exclude each other (the sandbox answers 406 as well).
+    both = body(company={"name": "ACME"})
+    assert blockers_of_both_forms(both) == ("contact has both person and company",)
+
+
+def test_every_blocker_is_listed_and_raised_in_one_error() -> None:
+    crowded = body(
         addresses={"billing": [{"countryCode": "DE"}] * 2},
         phoneNumbers={"mobile": ["1", "2"]},
     )
-    assert len(contact_write_blockers(crowded)) == 2
+    with pytest.raises(ContactNotWritableError) as caught:
+        require_writable_contact(crowded)
+    assert caught.value.blockers == blockers_of_both_forms(crowded)
+    assert str(caught.value) == (
+        "addresses.billing has 2 entries; phoneNumbers.mobile has 2 entries"
+    )

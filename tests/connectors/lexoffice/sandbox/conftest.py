@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
-from connectors.lexoffice.sandbox.testing import WebhookReceiver
+from tests.support.sandbox import WebhookReceiver
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.lexoffice.sandbox.testing import article, details
+from tests.support.sandbox import article, details
 
 
 def create(api: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxServer
-from connectors.lexoffice.sandbox.testing import company, issues, person
+from tests.support.sandbox import company, issues, person
 
 
 def create(api: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:

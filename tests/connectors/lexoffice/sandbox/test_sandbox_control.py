@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
-from connectors.lexoffice.sandbox.testing import company
+from connectors.lexoffice.sandbox.demo import PRODUCTS, SERVICES
+from tests.support.sandbox import company
 
 
 def test_seeding_10000_contacts_is_fast(sandbox: SandboxServer, api: httpx.Client) -> None:
@@ -109,6 +110,17 @@ def test_timeout_performs_the_call_and_withholds_the_answer(
     assert api.get("/v1/contacts").json()["totalElements"] == 1
 
 
+def test_timeout_withholds_the_answer_of_a_read_too(
+    sandbox: SandboxServer, api: httpx.Client
+) -> None:
+    spec = {"fault": "timeout", "method": "GET", "path": "/v1/profile", "delay": 2}
+    sandbox.control.post("/faults", json=spec)
+    with pytest.raises(httpx.ReadTimeout):
+        api.get("/v1/profile", timeout=0.3)
+    [logged] = sandbox.control.get("/requests").json()
+    assert (logged["fault"], logged["performedStatus"]) == ("timeout", 200)
+
+
 def test_lose_response_drops_the_connection_after_performing(
     sandbox: SandboxServer, api: httpx.Client
 ) -> None:
@@ -177,7 +189,12 @@ def test_demo_data_is_deterministic() -> None:
             counts.append(([c["id"] for c in contacts], len(articles), len(vouchers)))
     assert counts[0] == counts[1]
     ids, article_count, voucher_count = counts[0]
-    assert (len(ids), article_count, voucher_count) == (31, 40, 8)
+    # Everything the demo seeds is listed: what seeding it into an empty sandbox reports.
+    with SandboxServer(SandboxConfig(rps=1000, burst=1000)) as empty:
+        seeded = empty.control.post("/seed-demo").json()
+    assert sorted(ids) == sorted(seeded["contacts"])
+    assert article_count == len(seeded["articles"]) == len(PRODUCTS) + len(SERVICES)
+    assert voucher_count == len(seeded["order-confirmations"]) + len(seeded["delivery-notes"])
     vendor_only = [c for c in contacts if "customer" not in c["roles"]]
     assert len(vendor_only) == 1
     assert any(c["archived"] for c in contacts)

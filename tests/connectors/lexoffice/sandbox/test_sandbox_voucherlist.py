@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxServer
-from connectors.lexoffice.sandbox.testing import invoice
+from tests.support.sandbox import invoice
 
 ANY = {"voucherType": "any", "voucherStatus": "any"}
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.lexoffice.sandbox import SandboxServer
-from connectors.lexoffice.sandbox.testing import DATE, article, company, details, invoice, line
+from tests.support.sandbox import DATE, article, company, details, invoice, line
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
 

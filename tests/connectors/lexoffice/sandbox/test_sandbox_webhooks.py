@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
-from connectors.lexoffice.sandbox.testing import (
+from tests.support.sandbox import (
     WebhookReceiver,
     article,
     company,

@@ -1,4 +1,4 @@
-"""Helpers for tests against the sandbox: request-body builders and a webhook receiver."""
+"""Helpers for tests against the sandbox: request-body builders, a webhook receiver, waiting."""
 
 from __future__ import annotations
 

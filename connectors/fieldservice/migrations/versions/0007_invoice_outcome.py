@@ -3,7 +3,7 @@
 An invoice whose totals in lexoffice differ from lexsync's is recorded with both (the attempt
 stays `created`) until a person accepts it (`invoiced`) or voids it (`failed`, sent anew).
 
-Revision ID: 0007_invoice_outcome
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_invoice_outcome"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

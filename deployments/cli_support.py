@@ -22,7 +22,6 @@ EXIT_USAGE = 2  # configuration or input error: nothing was run
 EXIT_PROBLEMS = 3  # done, with problems (failed records, conflicts, held back)
 
 CONNECTION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DRIVERLESS_POSTGRES = ("postgres://", "postgresql://")
 
 
 class ConfigurationError(Exception):
@@ -65,7 +64,7 @@ def load(name: str) -> Any:
     else:
         connection = _load_block(name)
     check_base_url(connection.lexoffice_base_url)
-    connection.database_url = normalise_database_url(connection.database_url)
+    connection.database_address = normalise_database_url(connection.database_address)
     return connection
 
 
@@ -124,14 +123,10 @@ def check_base_url(url: str) -> None:
 
 
 def normalise_database_url(url: str) -> str:
-    """`postgres://` and `postgresql://` (no driver) mean PostgreSQL through psycopg 3.
+    """The URL with its driver (`with_driver`), or a ConfigurationError for an unreadable one."""
+    from connectors.fieldservice.urls import with_driver
 
-    Other tools (Heroku, psql, libpq) write them so; SQLAlchemy would look for a plugin
-    named "postgres" or for psycopg2, neither of which lexsync ships.
-    """
-    for prefix in _DRIVERLESS_POSTGRES:
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    url = with_driver(url)
     try:
         make_url(url)
     except Exception:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.column_types import dumps_json
+from connectors.fieldservice.urls import with_driver
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -33,6 +34,8 @@ _SQLITE_PRAGMAS = (
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for the database at `url`; on SQLite with foreign keys and real transactions."""
+    if isinstance(url, str):
+        url = with_driver(url)  # a `postgres://` URL from another tool works here too
     engine = sa.create_engine(url, json_serializer=dumps_json, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

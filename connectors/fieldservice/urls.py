@@ -30,3 +30,18 @@ def with_password(address: str, password: str | None) -> str:
     if parsed.password is not None:
         return address
     return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+_DRIVERLESS_POSTGRES = ("postgres://", "postgresql://")
+
+
+def with_driver(url: str) -> str:
+    """`postgres://` and `postgresql://` (no driver) mean PostgreSQL through psycopg 3.
+
+    Other tools (Heroku, psql, libpq) write them so; SQLAlchemy would look for a plugin
+    named "postgres" or for psycopg2, neither of which lexsync ships.
+    """
+    for prefix in _DRIVERLESS_POSTGRES:
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

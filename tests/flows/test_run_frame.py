@@ -149,7 +149,7 @@ def test_problems_and_conflicts_are_counted_in_the_state_message() -> None:
     report = RunReport("t")
     section = report.section("customers", "both")
     for kind in ("error", "skip", "error", "conflict"):
-        section.add_problem(Problem(kind, "customer 1", "why"))  # type: ignore[arg-type]
+        section.add_problem(Problem(kind, "customer 1", "why"))
 
     state = final_state(report, None, report)
 

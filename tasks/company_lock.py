@@ -33,7 +33,14 @@ from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound, PrefectHTTPStatusError
 
-from tasks.lock_holder import Holder, read_holder, record_holder, this_holder, why_gone
+from tasks.lock_holder import (
+    Holder,
+    forget_holder,
+    read_holder,
+    record_holder,
+    this_holder,
+    why_gone,
+)
 
 # The least the Prefect server accepts; a holder renews at 3/4 of it.
 LEASE_SECONDS = 60.0
@@ -71,11 +78,13 @@ def company_lock(connection: str, notify: Notify | None = None) -> Iterator[None
         _held.reset(token)
         stop.set()
         renewal.join()
+        forget_holder(name, lease_id)  # first: nobody else can have written it yet
         _release(lease_id)
 
 
 def _acquire(name: str, connection: str, notify: Notify) -> UUID:
     announced = False
+    released: set[str] = set()  # a stale record is acted on once, then waited out
     with get_client(sync_client=True) as client:
         while True:
             lease_id = _try_lease(client, name)
@@ -84,9 +93,10 @@ def _acquire(name: str, connection: str, notify: Notify) -> UUID:
                 return lease_id
             holder = read_holder(client, name)
             gone = why_gone(client, holder) if holder else None
-            if holder and gone:
+            if holder and gone and holder.lease_id not in released:
                 notify(f"the previous run of {connection!r} is gone ({gone}): taking over")
                 _release(UUID(holder.lease_id), client)
+                released.add(holder.lease_id)
                 continue
             if not announced:
                 notify(waiting_note(connection, holder, dt.datetime.now(dt.UTC)))

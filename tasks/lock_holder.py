@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from prefect.client.orchestration import SyncPrefectClient
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import VariableCreate, VariableUpdate
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
@@ -58,6 +58,17 @@ def record_holder(client: SyncPrefectClient, limit: str, holder: Holder) -> None
         except Exception:  # created by a racing run meanwhile: overwrite below
             pass
     client.update_variable(VariableUpdate(name=name, value=value))
+
+
+def forget_holder(limit: str, lease_id: UUID) -> None:
+    """Deletes the record if it is still this lease's (best effort: a stale one is harmless)."""
+    try:
+        with get_client(sync_client=True) as client:
+            holder = read_holder(client, limit)
+            if holder is not None and holder.lease_id == str(lease_id):
+                client.delete_variable_by_name(variable_name(limit))
+    except Exception:  # the next holder overwrites it
+        return
 
 
 def read_holder(client: SyncPrefectClient, limit: str) -> Holder | None:

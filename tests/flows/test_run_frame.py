@@ -105,6 +105,20 @@ def test_an_outdated_schema_fails_the_run_in_german_and_still_publishes_the_repo
     assert requests_log(sandbox) == []
 
 
+def test_the_invoice_checks_the_schema_too(
+    sandbox: SandboxServer, connection: LexsyncConnection
+) -> None:
+    name = connection_name(connection)
+    with system_engine(connection.database_url).begin() as db:
+        db.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+
+    state = create_invoice(1, connection=name, return_state=True)
+
+    assert state.is_failed() and "OutdatedSchemaError" in str(state.message)
+    markdown = run_artifacts(state.state_details.flow_run_id)[f"invoice-{name}-work-report-1"]
+    assert "lexsync db upgrade" in markdown
+
+
 def test_a_refused_api_key_fails_the_run_instead_of_each_part(
     sandbox: SandboxServer, connection: LexsyncConnection
 ) -> None:

@@ -6,7 +6,7 @@ business), then, from the project folder:
     .venv/bin/python docs/screens/take_screenshots.py [--width 1280] [--out docs/screens]
 
 It runs one full sync through the `full-sync` deployment (the worker of `make up` picks it
-up) unless one has already completed, then writes:
+up) unless one has already completed (`--new-run`: always), then writes:
 - `report.png`: the full-sync run's report (its markdown artifact; one of its sub-runs'
   when the parent run has none);
 - `settings.png`: the edit form of the connection block `default`;
@@ -58,7 +58,7 @@ def main() -> int:
         print("error: chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
         return 2
     ui = api_url.removesuffix("/api").rstrip("/")
-    pages = asyncio.run(_pages(ui))
+    pages = asyncio.run(_pages(ui, args.new_run))
     args.out.mkdir(parents=True, exist_ok=True)
     for name, url in pages.items():
         target = args.out / f"{name}.png"
@@ -71,6 +71,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--width", type=int, default=1280, help="window width in pixels")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
+    parser.add_argument("--new-run", action="store_true", help="run a new full sync first")
     return parser.parse_args()
 
 
@@ -91,12 +92,12 @@ def _chromium() -> str | None:
     return None
 
 
-async def _pages(ui: str) -> dict[str, str]:
+async def _pages(ui: str, new_run: bool) -> dict[str, str]:
     """The three pages' addresses, running a full sync first if none has completed."""
     from prefect.client.orchestration import get_client
 
     async with get_client() as client:
-        run_id = await _completed_full_sync(client)
+        run_id = await _completed_full_sync(client, new_run)
         report = await _report_artifact(client, run_id)
         block = await client.read_block_document_by_name("default", "lexsync-connection")
         invoice = await client.read_deployment_by_name("create-invoice/create-invoice")
@@ -107,7 +108,7 @@ async def _pages(ui: str) -> dict[str, str]:
     }
 
 
-async def _completed_full_sync(client: Any) -> str:
+async def _completed_full_sync(client: Any, new_run: bool) -> str:
     from prefect.client.schemas.filters import (
         FlowFilter,
         FlowFilterName,
@@ -127,9 +128,9 @@ async def _completed_full_sync(client: Any) -> str:
         sort=FlowRunSort.START_TIME_DESC,
         limit=1,
     )
-    if runs:
+    if runs and not new_run:
         return str(runs[0].id)
-    print("no completed full sync yet: starting one on the worker of `make up` …")
+    print("starting a full sync on the worker of `make up` …")
     run = await arun_deployment("full-sync/full-sync", timeout=900)
     if run.state is None or run.state.type != StateType.COMPLETED:
         raise SystemExit(f"the full sync ended {run.state!r}: see run {run.id} in the UI")
@@ -137,7 +138,7 @@ async def _completed_full_sync(client: Any) -> str:
 
 
 async def _report_artifact(client: Any, run_id: str) -> str:
-    """The run's markdown report; the newest of its sub-runs' when the run has none itself."""
+    """The run's markdown report; else the fullest of its sub-runs' reports (master data)."""
     from prefect.client.schemas.filters import (
         ArtifactFilter,
         ArtifactFilterFlowRunId,
@@ -161,7 +162,7 @@ async def _report_artifact(client: Any, run_id: str) -> str:
             sort=ArtifactSort.CREATED_DESC,
         )
         if found:
-            return str(found[0].id)
+            return str(max(found, key=lambda artifact: len(str(artifact.data))).id)
     raise SystemExit(f"run {run_id} published no report")
 
 

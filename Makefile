@@ -23,6 +23,7 @@ $(DEMO_STAMP): $(STAMP)
 # `make demo DEMO_ARGS=--fresh` seeds both sides anew.
 DEMO_ARGS ?=
 demo: $(DEMO_STAMP)
+	@mkdir -p var/prefect  # Prefect warns when it has to create a home whose parent is missing
 	PREFECT_HOME=$(CURDIR)/var/prefect DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false \
 		$(BIN)/lexsync demo $(DEMO_ARGS)
 

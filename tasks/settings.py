@@ -227,7 +227,12 @@ class SyncSettings(BaseModel):
 
     def with_overrides(self, overrides: DirectionOverrides | None) -> SyncSettings:
         """These settings with some entities' switches replaced, for one run."""
-        return self.model_copy(update={str(k): v for k, v in (overrides or {}).items()})
+        # Each entity keeps its own switches type (the form's section), whatever was passed.
+        update = {
+            str(name): type(getattr(self, name)).model_validate(switches.model_dump())
+            for name, switches in (overrides or {}).items()
+        }
+        return self.model_copy(update=update)
 
 
 _LEGACY_DOCUMENT_FIELDS = {"document_import": "kinds", "import_draft_documents": "include_drafts"}

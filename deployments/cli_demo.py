@@ -21,6 +21,7 @@ from connectors.fieldservice.db import make_engine, migrate, session_factory
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments import demo_summary
+from tasks import report_text
 from tasks.connection import DEFAULT_DATABASE_URL
 
 if TYPE_CHECKING:
@@ -61,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     repeated = not args.fresh and DEMO_DATABASE.exists() and DEMO_SANDBOX_STATE.exists()
     url = _demo_database(repeated)
-    seeded = "as the last demo left it" if repeated else "demo business seeded"
-    print(f"system database: {url} ({seeded})")
+    seeded = "Stand des letzten Demo-Laufs" if repeated else "Demo-Betrieb neu angelegt"
+    print(f"Systemdatenbank: {url} ({seeded})")
     config = SandboxConfig(
         rps=args.rps,
         burst=max(2, int(args.rps)),
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         state_file=DEMO_SANDBOX_STATE.resolve(),
     )
     with SandboxServer(config) as sandbox:
-        print(f"lexoffice sandbox: {sandbox.base_url} at {args.rps:g} requests/s ({seeded})")
+        print(f"lexoffice-Sandbox: {sandbox.base_url}, {args.rps:g} Anfragen/s ({seeded})")
         os.environ |= {
             "LEXOFFICE_API_KEY": sandbox.api_key,
             "LEXOFFICE_BASE_URL": sandbox.base_url,
@@ -146,4 +147,6 @@ def _print_figures(log: list[dict[str, Any]], seconds: float) -> None:
     statuses: dict[int, int] = {}
     for entry in log:
         statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
-    print(f"lexoffice requests: {len(log)} in {seconds:.1f} s; by status: {statuses}")
+    by_status = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
+    took = report_text.number(round(seconds, 1))
+    print(f"Anfragen an lexoffice: {len(log)} in {took} s (nach HTTP-Status: {by_status})")

@@ -103,7 +103,7 @@ def render_markdown(report: RunReport) -> str:
     mode = " (Probelauf: nichts wurde geschrieben)" if report.dry_run else ""
     lines = [f"# {text.title(report.title)}{mode}", ""]
     if report.sections:
-        lines += [_counts_table(report), "", *_other_counts(report), *_explanations(report)]
+        lines += [*_counts_tables(report), *_other_counts(report), *_explanations(report)]
     else:
         lines += ["Nichts zu tun.", ""]
     lines += _problem_list(report) if report.problems else ["Keine Probleme."]
@@ -139,16 +139,29 @@ def _problem_fields(section: SectionReport, problem: Problem) -> dict[str, str]:
     }
 
 
-def _counts_table(report: RunReport) -> str:
-    header = "| Daten | Richtung | " + " | ".join(text.COUNTS.values()) + " |"
-    rule = "| --- | --- |" + " ---: |" * len(COUNT_COLUMNS)
-    rows = [
-        f"| {text.entity(s.entity)} | {text.direction(s.direction)} | "
-        + " | ".join(text.number(s.counts[c]) for c in COUNT_COLUMNS)
-        + " |"
-        for s in report.sections
-    ]
-    return "\n".join([header, rule, *rows])
+def _counts_tables(report: RunReport) -> list[str]:
+    """One narrow table per direction: a row per entity, only the columns with a count.
+
+    Narrow so that it fits the Prefect UI's artifact column at 1280 px: a column that is
+    zero in every row is left out ("unverändert" always stays, so no table is empty).
+    """
+    lines: list[str] = []
+    for direction in dict.fromkeys(s.direction for s in report.sections):
+        sections = [s for s in report.sections if s.direction == direction]
+        columns = [
+            c for c in COUNT_COLUMNS if c == "unchanged" or any(s.counts[c] for s in sections)
+        ]
+        lines += [f"**{text.heading(direction)}**", ""]
+        lines.append("| Daten | " + " | ".join(text.COUNTS[c] for c in columns) + " |")
+        lines.append("| --- |" + " ---: |" * len(columns))
+        lines += [
+            f"| {text.entity(s.entity)} | "
+            + " | ".join(text.number(s.counts[c]) for c in columns)
+            + " |"
+            for s in sections
+        ]
+        lines.append("")
+    return lines
 
 
 def _other_counts(report: RunReport) -> list[str]:

@@ -76,6 +76,12 @@ EXPLANATIONS = {
     "link marked missing": "Verknüpfung fehlt: in lexoffice gelöscht oder nicht mehr "
     "auffindbar; im System bleibt alles erhalten, es wird nichts neu angelegt.",
 }
+# A direction as the heading of its counts table.
+HEADINGS = {
+    "lexoffice → system": "Aus lexoffice ins System",
+    "system → lexoffice": "Aus dem System nach lexoffice",
+    "both": "In beide Richtungen",
+}
 KINDS = {"error": "Fehler", "conflict": "Konflikt", "skip": "übersprungen"}
 FIELDS = {
     "kind": "Art (Person/Firma)",
@@ -131,6 +137,10 @@ def entity(name: str) -> str:
 
 def direction(name: str) -> str:
     return DIRECTIONS.get(name, name)
+
+
+def heading(direction_name: str) -> str:
+    return HEADINGS.get(direction_name, direction(direction_name))
 
 
 def field(name: str | None) -> str:

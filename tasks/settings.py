@@ -7,9 +7,9 @@ flow reads it from there, never from a global.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from tasks.diff.settings import ConflictPolicy
 
@@ -21,6 +21,15 @@ class DocumentImport(StrEnum):
     ORDER_CONFIRMATIONS = "order_confirmations"
     DELIVERY_NOTES = "delivery_notes"
     BOTH = "both"
+
+
+def _choice(choices: type[StrEnum]) -> WithJsonSchema:
+    """An enum field drawn inline with its field's German title and description.
+
+    By default the form draws an enum from its shared definition, titled with the class name
+    and its English docstring; inline, the field's own title and description show.
+    """
+    return WithJsonSchema({"type": "string", "enum": [choice.value for choice in choices]})
 
 
 def _form(title: str, description: str) -> ConfigDict:
@@ -81,7 +90,7 @@ class DocumentSettings(BaseModel):
         "(nur in diese Richtung).",
     )
 
-    kinds: DocumentImport = Field(
+    kinds: Annotated[DocumentImport, _choice(DocumentImport)] = Field(
         default=DocumentImport.BOTH,
         title="Welche Belege",
         description="none = keine, order_confirmations = Auftragsbestätigungen, "
@@ -111,7 +120,7 @@ class InvoiceSettings(BaseModel):
         "Wie aus einem abgeschlossenen Arbeitsnachweis eine Rechnung in lexoffice wird.",
     )
 
-    layout: InvoiceLayout = Field(
+    layout: Annotated[InvoiceLayout, _choice(InvoiceLayout)] = Field(
         default=InvoiceLayout.DETAILED,
         title="Aufbau",
         description="detailed = jede Position einzeln unter ihrer Abschnittsüberschrift; "
@@ -155,7 +164,7 @@ class SyncSettings(BaseModel):
     invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings, title="Rechnungen")
     # The default: nothing is overwritten; a conflict is reported with both values until a
     # person makes the two sides agree (then it resolves itself on the next run).
-    conflict_policy: ConflictPolicy = Field(
+    conflict_policy: Annotated[ConflictPolicy, _choice(ConflictPolicy)] = Field(
         default=ConflictPolicy.REPORT_ONLY,
         title="Bei Konflikten",
         description="Ein Feld wurde auf beiden Seiten geändert: report_only = nichts "
@@ -218,7 +227,12 @@ class SyncSettings(BaseModel):
 
     def with_overrides(self, overrides: DirectionOverrides | None) -> SyncSettings:
         """These settings with some entities' switches replaced, for one run."""
-        return self.model_copy(update={str(k): v for k, v in (overrides or {}).items()})
+        # Each entity keeps its own switches type (the form's section), whatever was passed.
+        update = {
+            str(name): type(getattr(self, name)).model_validate(switches.model_dump())
+            for name, switches in (overrides or {}).items()
+        }
+        return self.model_copy(update=update)
 
 
 _LEGACY_DOCUMENT_FIELDS = {"document_import": "kinds", "import_draft_documents": "include_drafts"}

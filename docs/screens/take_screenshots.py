@@ -6,8 +6,9 @@ business), then, from the project folder:
     .venv/bin/python docs/screens/take_screenshots.py [--width 1280] [--out docs/screens]
 
 It runs one full sync through the `full-sync` deployment (the worker of `make up` picks it
-up) unless one has already completed, then writes:
-- `report.png`: the full-sync run's page with its report (Artifacts tab);
+up) unless one has already completed (`--new-run`: always), then writes:
+- `report.png`: the full-sync run's report (its markdown artifact; one of its sub-runs'
+  when the parent run has none);
 - `settings.png`: the edit form of the connection block `default`;
 - `invoice-run.png`: the Run form of the `create-invoice` deployment.
 Needs `chromium` (Debian: `apt-get install chromium`). Every Chromium it starts is stopped,
@@ -39,6 +40,8 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--hide-scrollbars",
 )
+# Window height per page: tall enough for the whole page at 1280 px.
+HEIGHTS = {"report": 2000, "settings": 4400, "invoice-run": 1100}
 RENDER_BUDGET_MS = 20000  # virtual time for the UI to load its data before the shot
 CHROMIUM_TIMEOUT_S = 120
 
@@ -55,11 +58,11 @@ def main() -> int:
         print("error: chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
         return 2
     ui = api_url.removesuffix("/api").rstrip("/")
-    pages = asyncio.run(_pages(ui))
+    pages = asyncio.run(_pages(ui, args.new_run))
     args.out.mkdir(parents=True, exist_ok=True)
     for name, url in pages.items():
         target = args.out / f"{name}.png"
-        _screenshot(chromium, url, target, args.width, args.height)
+        _screenshot(chromium, url, target, args.width, HEIGHTS[name])
         print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {url}")
     return 0
 
@@ -67,8 +70,8 @@ def main() -> int:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--width", type=int, default=1280, help="window width in pixels")
-    parser.add_argument("--height", type=int, default=1600, help="window height in pixels")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
+    parser.add_argument("--new-run", action="store_true", help="run a new full sync first")
     return parser.parse_args()
 
 
@@ -89,22 +92,23 @@ def _chromium() -> str | None:
     return None
 
 
-async def _pages(ui: str) -> dict[str, str]:
+async def _pages(ui: str, new_run: bool) -> dict[str, str]:
     """The three pages' addresses, running a full sync first if none has completed."""
     from prefect.client.orchestration import get_client
 
     async with get_client() as client:
-        run_id = await _completed_full_sync(client)
+        run_id = await _completed_full_sync(client, new_run)
+        report = await _report_artifact(client, run_id)
         block = await client.read_block_document_by_name("default", "lexsync-connection")
         invoice = await client.read_deployment_by_name("create-invoice/create-invoice")
     return {
-        "report": f"{ui}/runs/flow-run/{run_id}?tab=Artifacts",
+        "report": f"{ui}/artifacts/artifact/{report}",
         "settings": f"{ui}/blocks/block/{block.id}/edit",
         "invoice-run": f"{ui}/deployments/deployment/{invoice.id}/run",
     }
 
 
-async def _completed_full_sync(client: Any) -> str:
+async def _completed_full_sync(client: Any, new_run: bool) -> str:
     from prefect.client.schemas.filters import (
         FlowFilter,
         FlowFilterName,
@@ -124,11 +128,42 @@ async def _completed_full_sync(client: Any) -> str:
         sort=FlowRunSort.START_TIME_DESC,
         limit=1,
     )
-    if runs:
+    if runs and not new_run:
         return str(runs[0].id)
-    print("no completed full sync yet: starting one on the worker of `make up` …")
+    print("starting a full sync on the worker of `make up` …")
     run = await arun_deployment("full-sync/full-sync", timeout=900)
+    if run.state is None or run.state.type != StateType.COMPLETED:
+        raise SystemExit(f"the full sync ended {run.state!r}: see run {run.id} in the UI")
     return str(run.id)
+
+
+async def _report_artifact(client: Any, run_id: str) -> str:
+    """The run's markdown report; else the fullest of its sub-runs' reports (master data)."""
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterType,
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+    )
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    subflows = await client.read_flow_runs(
+        flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])
+        )
+    )
+    for runs in ([run_id], [str(run.id) for run in subflows]):
+        found = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=runs),
+                type=ArtifactFilterType(any_=["markdown"]),
+            ),
+            sort=ArtifactSort.CREATED_DESC,
+        )
+        if found:
+            return str(max(found, key=lambda artifact: len(str(artifact.data))).id)
+    raise SystemExit(f"run {run_id} published no report")
 
 
 def _screenshot(chromium: str, url: str, target: Path, width: int, height: int) -> None:

@@ -83,7 +83,7 @@ def lay_out(
     note = None
     if layout == InvoiceLayout.DETAILED:
         note = (
-            f"grouped: one line per entry would be {len(lines)} lines, "
-            f"lexoffice takes at most {MAX_LINE_ITEMS}"
+            f"zusammengefasst: einzeln wären es {len(lines)} Rechnungszeilen, "
+            f"lexoffice nimmt höchstens {MAX_LINE_ITEMS}"
         )
     return LaidOut(tuple(grouped), InvoiceLayout.GROUPED, note)

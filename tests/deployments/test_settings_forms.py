@@ -46,6 +46,19 @@ def test_settings_form_has_one_titled_german_section_per_entity() -> None:
             assert field.get("title") and field.get("description"), name
 
 
+def test_choices_are_drawn_with_their_german_field_title_not_the_class_name() -> None:
+    """The form titles a field that refers to a shared enum definition with the enum's
+    class name and English docstring (seen: "ConflictPolicy (Optional)")."""
+    definitions = _block_schema()["definitions"]
+    fields = [f for d in definitions.values() for f in d.get("properties", {}).values()]
+
+    referenced = {f["$ref"].rsplit("/", 1)[-1] for f in fields if "$ref" in f}
+
+    assert all("properties" in definitions[name] for name in referenced), referenced
+    choices = [f for f in fields if "enum" in f]
+    assert {f["title"] for f in choices} == {"Welche Belege", "Aufbau", "Bei Konflikten"}
+
+
 def test_every_connection_field_has_a_german_title_and_description() -> None:
     properties = _block_schema()["properties"]
 

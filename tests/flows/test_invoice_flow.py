@@ -87,7 +87,8 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
     lines = artifacts[f"{key}-lines"]
     assert "| 3 | Leistung | Elektroinstallation (Geselle) | 4 | Stunde | 62,00\xa0€ |" in lines
     assert "| brutto | 1.008,15\xa0€ | 1.008,15\xa0€ |" in lines
-    assert "| Rechnung | System → lexoffice | 1 |" in artifacts[key]
+    assert "| Daten | neu | unverändert |" in artifacts[key]
+    assert "| Rechnung | 1 | 0 |" in artifacts[key]
 
 
 def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced_twice(

@@ -55,7 +55,7 @@ def test_report_is_published_with_conflicts_and_failures_in_plain_words(
     artifacts = _artifacts(key)
     assert artifacts, "no report artifact published"
     markdown = str(artifacts[0].data)
-    assert "| Kunden | System → lexoffice |" in markdown
+    assert "**Aus dem System nach lexoffice**" in markdown and "| Kunden |" in markdown
     assert "Ohne Mail" in markdown and "E-Mail" in markdown and "„falsch“" in markdown
     [table] = _artifacts(f"{key}-problems")
     assert "E-Mail" in str(table.data) and "Ohne Mail" in str(table.data)

@@ -47,13 +47,16 @@ def _sync_report() -> RunReport:
     return report
 
 
-def test_report_is_german_with_title_columns_and_sections() -> None:
+def test_report_is_german_with_a_narrow_table_per_direction() -> None:
     markdown = render_markdown(_sync_report())
 
     assert markdown.startswith("# Stammdatenabgleich – meier\n")
-    assert "| Daten | Richtung | neu | geändert | verknüpft | unverändert |" in markdown
-    assert "| Kunden | System → lexoffice | 3 | 0 | 0 | 0 | 0 | 0 | 1 |" in markdown
-    assert "| Material (Produkte) | lexoffice → System | 0 | 0 | 0 | 1.234 |" in markdown
+    exporting = markdown.index("**Aus dem System nach lexoffice**")
+    importing = markdown.index("**Aus lexoffice ins System**")
+    assert "| Daten | neu | unverändert | Fehler |\n" in markdown[exporting:importing]
+    assert "| Kunden | 3 | 0 | 1 |" in markdown[exporting:importing]
+    assert "| Daten | unverändert | Konflikte |\n" in markdown[importing:]
+    assert "| Material (Produkte) | 1.234 | 1 |" in markdown[importing:]
     assert "created" not in markdown and "customers" not in markdown
 
 
@@ -113,7 +116,8 @@ def test_clean_report_says_so() -> None:
     markdown = render_markdown(report)
 
     assert "# Import von Belegen – default" in markdown
-    assert "| Auftragsbestätigungen | lexoffice → System |" in markdown
+    assert "**Aus lexoffice ins System**" in markdown
+    assert "| Auftragsbestätigungen | 2 |" in markdown
     assert markdown.rstrip().endswith("Keine Probleme.")
 
 

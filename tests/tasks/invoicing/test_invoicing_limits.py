@@ -37,7 +37,7 @@ def test_a_detailed_invoice_over_300_lines_is_grouped_and_says_so() -> None:
     laid_out = lay_out(lines, InvoiceLayout.DETAILED)
     assert laid_out.layout == InvoiceLayout.GROUPED
     assert len(laid_out.lines) <= MAX_LINE_ITEMS
-    assert laid_out.note is not None and "at most 300" in laid_out.note
+    assert laid_out.note is not None and "höchstens 300" in laid_out.note
     meister = [line for line in laid_out.lines if line.name == "Elektroinstallation (Meister)"]
     assert meister[0].quantity == D("0.25") * MAX_LINE_ITEMS + 1
 

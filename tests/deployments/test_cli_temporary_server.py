@@ -46,6 +46,7 @@ def sandbox_env(sandbox_server: SandboxServer, tmp_path: Path) -> dict[str, str]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(RUNS * 150)  # each run starts a server on a fresh home: ≈20-50 s here
 def test_consecutive_syncs_on_fresh_homes_succeed_end_and_leave_no_process(
     sandbox_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -46,6 +46,7 @@ def sandbox_env(sandbox_server: SandboxServer, tmp_path: Path) -> dict[str, str]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(RUNS * 150)  # each run starts a server on a fresh home: ≈20-50 s here
 def test_consecutive_syncs_on_fresh_homes_succeed_end_and_leave_no_process(
     sandbox_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -127,3 +128,30 @@ def test_the_progress_bar_follows_its_own_run_not_the_newest_one(prefect_harness
     mine = newest_progress("lexsync-cli-mine")
     assert mine is not None and float(mine.data) == 40.0
     assert newest_progress("lexsync-cli-nobody") is None
+
+
+@pytest.mark.slow
+def test_sync_terminated_while_its_server_starts_leaves_nothing(
+    sandbox_env: dict[str, str], tmp_path: Path
+) -> None:
+    home = tmp_path / "prefect-home"
+    sync = subprocess.Popen(
+        [*LEXSYNC, "sync"],
+        env=cli_environment(home, **sandbox_env),
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while len(processes_with_home(home)) < 2:  # the command and its temporary server
+            assert sync.poll() is None, sync.communicate()[1]
+            time.sleep(0.05)
+        sync.terminate()
+        _, err = sync.communicate(timeout=60)
+    finally:
+        if sync.poll() is None:
+            sync.kill()
+    assert sync.returncode == 130, err
+    assert "abgebrochen" in err and "Traceback" not in err
+    assert _gone_soon(home) == []

@@ -97,14 +97,14 @@ def test_conflict_409_means_already_there() -> None:
     ]
 
 
-def test_cli_exits_0_when_all_present_and_1_when_lexoffice_refuses_the_url(
+def test_cli_exits_0_when_all_present_and_3_when_lexoffice_refuses_the_url(
     sandbox: SandboxServer, connection: LexsyncConnection, callback: str
 ) -> None:
     name = connection_name(connection)
     assert main(["subscribe", "--callback-url", callback, "--connection", name]) == 0
     # Nothing answers there: lexoffice's HEAD probe fails, the create is refused (406).
     unreachable = "http://127.0.0.1:9/webhooks/lexoffice"
-    assert main(["subscribe", "--callback-url", unreachable, "--connection", name]) == 1
+    assert main(["subscribe", "--callback-url", unreachable, "--connection", name]) == 3
     assert len(subscribed(sandbox)) == 3
 
 

@@ -169,7 +169,7 @@ def _enter(run: Run, stack: ExitStack, frame: Frame) -> None:
     run.connection = conn = load_active_connection(run.connection_name)
     run.settings = conn.settings
     if frame.system:
-        require_current_schema(conn.database_url)
+        require_current_schema(conn.database_url, run.connection_name)
     if frame.lock:
         stack.enter_context(company_lock(run.connection_name, notify=_run_logger().warning))
     if frame.system:

@@ -10,11 +10,12 @@ class OutdatedSchemaError(RuntimeError):
     """The system database is not at the newest migration: run `lexsync db upgrade` first."""
 
 
-def require_current_schema(database_url: str) -> None:
+def require_current_schema(database_url: str, connection: str = "default") -> None:
     """OutdatedSchemaError unless the database is at the newest migration (any caller)."""
     current, head = current_revision(system_engine(database_url)), head_revision()
     if current != head:
         raise OutdatedSchemaError(
-            f"the system database is at schema revision {current or '(empty)'}, lexsync needs "
-            f"{head}: run `lexsync db upgrade` (migrations are the only way the schema changes)"
+            f"Die Systemdatenbank hat den Schemastand {current or '(leer)'}, lexsync braucht "
+            f"{head}: `lexsync db upgrade --connection {connection}` ausführen (nach einer "
+            "Datensicherung; nur Migrationen ändern das Schema)."
         )

@@ -98,7 +98,7 @@ def build_receiver(
     for name, conn in chosen.items():
         try:
             organization = organization_of(conn)
-            _require_current_schema(conn.database_url)
+            _require_current_schema(conn.database_url, name)
         except ReceiverSetupError as error:
             if single:
                 raise
@@ -160,8 +160,8 @@ def organization_of(conn: LexsyncConnection) -> uuid.UUID:
         ) from None
 
 
-def _require_current_schema(database_url: str) -> None:
+def _require_current_schema(database_url: str, connection: str) -> None:
     try:
-        require_current_schema(database_url)
+        require_current_schema(database_url, connection)
     except OutdatedSchemaError as error:
         raise ReceiverSetupError(f"{error} — the receiver needs its event table") from None

@@ -259,7 +259,7 @@ def test_receiver_refuses_a_database_without_the_event_table(
     migrate(url, "0004")
     connection = LexsyncConnection(database_url=url, organization_id=ORGANIZATION)
     settings = ReceiverSettings(public_key=str(key_file))
-    with pytest.raises(ReceiverSetupError, match="schema revision 0004"):
+    with pytest.raises(ReceiverSetupError, match="Schemastand 0004"):
         build_receiver(settings, connection=connection, starter=lambda batch: None)
     dispose_engines()
 

@@ -99,7 +99,8 @@ def test_an_outdated_schema_fails_the_run_in_german_and_still_publishes_the_repo
     assert state.is_failed()
     assert state.message and state.message.startswith("Fehlgeschlagen: OutdatedSchemaError")
     artifacts = run_artifacts(state.state_details.flow_run_id)
-    assert "lexsync db upgrade" in artifacts[f"full-sync-{connection_name(connection)}"]
+    upgrade = f"lexsync db upgrade --connection {connection_name(connection)}"
+    assert upgrade in artifacts[f"full-sync-{connection_name(connection)}"]
     with pytest.raises(OutdatedSchemaError):  # a direct caller (the CLI) gets the exception
         full_sync(connection=connection_name(connection))
     assert requests_log(sandbox) == []

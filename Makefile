@@ -72,7 +72,7 @@ bench: $(STAMP)
 
 ## The seeded fault suite over many seeds (tests/faults/test_faults_scenarios.py): every create
 ## endpoint × every way a create can fail, draft and finalized invoices; each seed must end
-## like the fault-free run (no duplicate, no lost update). About 30 s a seed on SQLite.
+## like the fault-free run (no duplicate, no lost update). About 21 s a seed on SQLite.
 FAULT_SEEDS ?= 100
 FAULT_DB ?= sqlite
 bench-faults: $(STAMP)

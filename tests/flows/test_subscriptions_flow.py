@@ -57,6 +57,17 @@ def test_second_run_finds_them_present_and_sends_nothing(
     assert len(requests_log(sandbox, "POST")) == posts
 
 
+@pytest.mark.parametrize("fault", ["commit-503", "504", "lose_response", "unreadable"])
+def test_a_subscription_created_but_answered_badly_is_found_not_sent_again(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str, fault: str
+) -> None:
+    spec = {"fault": fault, "method": "POST", "path": "/v1/event-subscriptions", "count": 1}
+    sandbox.control.post("/faults", json=spec).raise_for_status()
+    assert counts(connection, callback) == {"created": 3}
+    assert len(requests_log(sandbox, "POST")) == 3
+    assert subscribed(sandbox) == sorted((t, callback) for t in CONTACT_EVENT_TYPES)
+
+
 def test_subscription_lexoffice_dropped_is_created_again(
     sandbox: SandboxServer, connection: LexsyncConnection, callback: str
 ) -> None:

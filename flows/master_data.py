@@ -51,9 +51,9 @@ def sync_master_data(
     report = RunReport(f"Master-data sync of {connection}", dry_run=dry_run)
     with connection_lock(connection), lexoffice_client(conn.lexoffice_settings()) as client:
         names = entities or ENTITY_NAMES
-        reader = LexofficeReader(client, [SIDES[name] for name in names])
-        for name in names:
-            report.sections += sync_entity(reader, sessions, SIDES[name], settings, dry_run)
+        with LexofficeReader(client, [SIDES[name] for name in names]) as reader:
+            for name in names:
+                report.sections += sync_entity(reader, sessions, SIDES[name], settings, dry_run)
     publish_report(report, key=f"master-data-{connection}")
     return report
 

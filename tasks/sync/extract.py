@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,13 @@ from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.client import LexofficeClient
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
-from tasks.sync.entities import EntityName, EntitySide, list_collection, raw
+from tasks.sync.entities import (
+    CollectionName,
+    EntityName,
+    EntitySide,
+    list_collection,
+    raw,
+)
 from tasks.sync.system_records import to_canonical_row
 
 
@@ -144,16 +151,39 @@ class _SideReader:
 
 class LexofficeReader:
     """Reads each lexoffice collection once per run, for all the entities of the run that
-    live in it; hands out each entity's records when its turn comes."""
+    live in it, and hands out each entity's records when its turn comes.
+
+    The listings run in a background thread from the start, one collection after the other:
+    while the customers are compared and written, the articles are already being listed (the
+    pacer keeps the key's requests within its budget either way). Use it as a context manager:
+    leaving it waits for a listing still running.
+    """
 
     def __init__(self, client: LexofficeClient, sides: Sequence[EntitySide]) -> None:
         self.client, self.sides = client, list(sides)
         self._read: dict[EntityName, LexofficeSide] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lexoffice-listing")
+        self._listings: dict[CollectionName, Future[dict[EntityName, LexofficeSide]]] = {}
+        for collection in dict.fromkeys(side.collection for side in self.sides):
+            members = [side for side in self.sides if side.collection == collection]
+            self._listings[collection] = self._pool.submit(read_lexoffice_sides, client, members)
+
+    def __enter__(self) -> LexofficeReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def side(self, side: EntitySide) -> LexofficeSide:
         if side.name not in self._read:
-            together = [s for s in self.sides if s.collection == side.collection]
-            self._read |= read_lexoffice_sides(self.client, together or [side])
+            listing = self._listings.pop(side.collection, None)
+            if listing is not None:
+                self._read |= listing.result()
+            else:
+                self._read |= read_lexoffice_sides(self.client, [side])
         return self._read.pop(side.name)
 
 

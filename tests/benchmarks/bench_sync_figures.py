@@ -35,12 +35,11 @@ class Listings:
     delivery_notes: int = 0
 
     def pages(self) -> int:
+        """One listing per collection: contacts, articles (both types), the voucherlist."""
         sizes = (
             self.customers,
-            self.products,
-            self.services,
-            self.order_confirmations,
-            self.delivery_notes,
+            self.products + self.services,
+            self.order_confirmations + self.delivery_notes,
         )
         return sum(max(1, math.ceil(n / PAGE_SIZE)) for n in sizes)
 

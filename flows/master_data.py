@@ -64,13 +64,13 @@ def sync_entities(
     One article listing serves products and activities (`LexofficeReader`).
     """
     settings = run.settings.with_overrides(directions)
-    reader = LexofficeReader(run.client, [SIDES[name] for name in entities])
-    for name in entities:
-        with run.part(name):
-            sections = sync_entity(
-                reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
-            )
-            run.report.sections += sections
+    with LexofficeReader(run.client, [SIDES[name] for name in entities]) as reader:
+        for name in entities:
+            with run.part(name):
+                sections = sync_entity(
+                    reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
+                )
+                run.report.sections += sections
 
 
 def sync_entity(

@@ -96,8 +96,12 @@ def _plan_new_links(
         return
     triples = pairs.merge(local, on=LOCAL_KEY, how="left", validate="one_to_one")
     triples = triples.merge(remote, on=REMOTE_KEY, how="left", validate="one_to_one")
+    # Empty, but a field with a default counts as that default, exactly as in the base of an
+    # existing link (`frames.prepare_links`): the first sync and the next decide alike, so
+    # the next has nothing left to do.
     empty_base = {
-        f"base_{name}": pd.Series(None, index=triples.index, dtype=object) for name in spec.fields
+        f"base_{name}": pd.Series(spec.defaults.get(name), index=triples.index, dtype=object)
+        for name in spec.fields
     }
     triples = triples.assign(**empty_base, **{f"base_{ARCHIVED}": False})
     decisions = decide_fields(spec, settings, triples)

@@ -70,34 +70,7 @@ def prepare_links(spec: EntitySpec, links: pd.DataFrame) -> tuple[pd.DataFrame, 
     columns |= {f"base_{name}": base.get(f"base_{name}", _nulls(links)) for name in spec.fields}
     columns["base_archived"] = _flags(base, f"base_{ARCHIVED}")
     frame = normalize_columns(spec, pd.DataFrame(columns, index=links.index), "base_")
-    frame = _unknown_where_never_agreed(spec, links, frame)
     return _drop_null_keys(frame, [LOCAL_KEY, REMOTE_KEY], "link")
-
-
-BASE_ABSENT = "base_absent"  # see tasks.mapping.tables.links_frame
-
-
-def _unknown_where_never_agreed(
-    spec: EntitySpec, links: pd.DataFrame, frame: pd.DataFrame
-) -> pd.DataFrame:
-    """A field the link's base lacks was never agreed (e.g. a conflict at first linking): it
-    stays unknown rather than taking the field's default, or the next run would take one side
-    of that conflict as a change and apply it."""
-    if not spec.defaults:
-        return frame
-    if "base" in links:
-        bases = [value if isinstance(value, dict) else {} for value in links["base"]]
-        absent_names = [tuple(n for n in spec.defaults if n not in base) for base in bases]
-    elif BASE_ABSENT in links:
-        absent_names = [names if isinstance(names, tuple) else () for names in links[BASE_ABSENT]]
-    else:
-        return frame
-    for name in spec.defaults:
-        absent = np.array([name in names for names in absent_names], dtype=bool)
-        if absent.any():
-            column = frame[f"base_{name}"].astype(object)
-            frame[f"base_{name}"] = column.mask(absent, None)
-    return frame
 
 
 def normalize_columns(spec: EntitySpec, frame: pd.DataFrame, prefix: str) -> pd.DataFrame:

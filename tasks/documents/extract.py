@@ -21,7 +21,7 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, RetryLaterError
 from connectors.lexoffice.models import VoucherlistEntry
 from connectors.lexoffice.voucherlist import VoucherlistQuery
-from tasks.documents.diff import LISTING_COLUMNS
+from tasks.documents.diff import BERLIN, LISTING_COLUMNS
 from tasks.documents.mapping import Document
 
 VOUCHER_TYPES = {
@@ -38,10 +38,13 @@ class FetchedDocuments:
     failures: dict[str, str] = field(default_factory=dict)
 
 
-def listing_query(document_type: DocumentType, since: dt.date | None) -> VoucherlistQuery:
-    """Every document of this type (any status) updated on or after `since`."""
+def listing_query(
+    document_types: DocumentType | Iterable[DocumentType], since: dt.date | None
+) -> VoucherlistQuery:
+    """Every document of these types (any status) updated on or after `since`."""
+    kinds = [document_types] if isinstance(document_types, DocumentType) else document_types
     return VoucherlistQuery(
-        voucher_types=(VOUCHER_TYPES[document_type],),
+        voucher_types=tuple(VOUCHER_TYPES[kind] for kind in kinds),
         voucher_statuses=("any",),
         updated_date_from=since,
         split_on="updatedDate",
@@ -52,13 +55,28 @@ def listing_query(document_type: DocumentType, since: dt.date | None) -> Voucher
 def list_documents(
     client: LexofficeClient, starts: Mapping[DocumentType, dt.date | None]
 ) -> pd.DataFrame:
-    """The voucherlist entries of each document type since its start day, as one frame."""
-    rows = [
-        listing_row(entry, document_type)
-        for document_type, since in starts.items()
-        for entry in client.iter_voucherlist(listing_query(document_type, since))
-    ]
+    """The voucherlist entries of each document type since its start day, as one frame.
+
+    One listing for all types, from the earliest start day (a request less per type and
+    sync); each type's entries from before its own start day are left out again.
+    """
+    if not starts:
+        return pd.DataFrame([], columns=list(LISTING_COLUMNS))
+    days = list(starts.values())
+    since = None if None in days else min(day for day in days if day is not None)
+    types = {VOUCHER_TYPES[kind]: kind for kind in starts}
+    rows = []
+    for entry in client.iter_voucherlist(listing_query(starts.keys(), since)):
+        kind = types.get(entry.voucher_type)
+        if kind is not None and _since(entry, starts[kind]):
+            rows.append(listing_row(entry, kind))
     return pd.DataFrame(rows, columns=list(LISTING_COLUMNS))
+
+
+def _since(entry: VoucherlistEntry, start: dt.date | None) -> bool:
+    if start is None or entry.updated_date is None:
+        return True
+    return entry.updated_date.astimezone(BERLIN).date() >= start
 
 
 def listing_row(entry: VoucherlistEntry, document_type: DocumentType) -> dict[str, object]:

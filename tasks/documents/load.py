@@ -19,7 +19,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from connectors.fieldservice.errors import InvalidRecordError
-from connectors.fieldservice.models import DocumentImportStatus, DocumentType, Project
+from connectors.fieldservice.models import (
+    DocumentImportStatus,
+    DocumentType,
+    JournalEntity,
+    Project,
+    SyncAction,
+    SyncDirection,
+)
 from connectors.fieldservice.queries import add, save_document_import
 from tasks.documents.customers import address_customer, uses_address
 from tasks.documents.diff import records
@@ -31,6 +38,7 @@ from tasks.documents.mapping import (
     draft_project,
 )
 from tasks.report import Problem, RunReport, SectionReport
+from tasks.sync.journal import journal
 
 DIRECTION = "lexoffice → system"
 ENTITIES = {
@@ -125,7 +133,29 @@ def _import_one(session: Session | None, row: Any, context: LoadContext) -> int 
         _import_values(document, row, context.run_id)
         | {"status": DocumentImportStatus.IMPORTED, "project_id": project.id, "reason": None},
     )
+    _journal_project(session, project, context.run_id)
     return customer_id if made else None
+
+
+def _journal_project(session: Session, project: Project, run_id: str) -> None:
+    """The project in the sync journal, like every record a sync creates."""
+    after = {
+        "name": project.name,
+        "customer_id": project.customer_id,
+        "order_sum": str(project.order_sum) if project.order_sum is not None else None,
+        "lexoffice_voucher_number": project.lexoffice_voucher_number,
+    }
+    journal(
+        session,
+        run_id,
+        JournalEntity.PROJECT,
+        SyncDirection.IMPORT,
+        SyncAction.CREATE,
+        local_id=project.id,
+        lexoffice_id=str(project.lexoffice_id) if project.lexoffice_id else None,
+        before=None,
+        after=after,
+    )
 
 
 def _customer_id(

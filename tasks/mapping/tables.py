@@ -42,10 +42,6 @@ def local_frame(spec: EntitySpec, rows: Iterable[Mapping[str, Any]]) -> pd.DataF
     return pd.DataFrame(records, columns=["local_id", *spec.fields, "excluded", ARCHIVED])
 
 
-# Fields with a default that the link's base lacks: never agreed, so not their default.
-BASE_ABSENT = "base_absent"
-
-
 def links_frame(spec: EntitySpec, links: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Links with their stored base (a dict under `base`) flattened into `base_<field>` columns."""
     base_columns = [f"base_{name}" for name in spec.compared_fields]
@@ -56,15 +52,10 @@ def links_frame(spec: EntitySpec, links: Iterable[Mapping[str, Any]]) -> pd.Data
             "lexoffice_version": link.get("lexoffice_version"),
         }
         | {f"base_{name}": (link.get("base") or {}).get(name) for name in spec.compared_fields}
-        | {
-            BASE_ABSENT: tuple(
-                name for name in spec.defaults if name not in (link.get("base") or {})
-            )
-        }
         for link in links
     ]
     return pd.DataFrame(
-        rows, columns=["local_id", "lexoffice_id", "lexoffice_version", *base_columns, BASE_ABSENT]
+        rows, columns=["local_id", "lexoffice_id", "lexoffice_version", *base_columns]
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,13 @@ from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.client import LexofficeClient
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
-from tasks.sync.entities import EntityName, EntitySide, list_collection, raw
+from tasks.sync.entities import (
+    CollectionName,
+    EntityName,
+    EntitySide,
+    list_collection,
+    raw,
+)
 from tasks.sync.system_records import to_canonical_row
 
 
@@ -75,17 +83,21 @@ def read_lexoffice_side(client: LexofficeClient, side: EntitySide) -> LexofficeS
 
 
 def read_lexoffice_sides(
-    client: LexofficeClient, sides: Sequence[EntitySide]
+    client: LexofficeClient,
+    sides: Sequence[EntitySide],
+    all_requested: threading.Event | None = None,
 ) -> dict[EntityName, LexofficeSide]:
     """The records of entities that share one lexoffice collection, from a single listing.
 
     Products and activities are both articles: one listing of all articles, split locally by
     type, saves a request per sync. An unreadable record goes to the entity its type names,
-    else to the first.
+    else to the first. `all_requested` is set once every page has been asked for.
     """
     [collection] = {side.collection for side in sides}
     readers = {side.name: _SideReader(side) for side in sides}
     listing = list_collection(client, collection)
+    if all_requested is not None:
+        listing.signal_when_all_requested(all_requested)
     for model in listing:
         raw_record = raw(model)
         _owner(sides, raw_record, readers).add(raw_record)
@@ -144,16 +156,61 @@ class _SideReader:
 
 class LexofficeReader:
     """Reads each lexoffice collection once per run, for all the entities of the run that
-    live in it; hands out each entity's records when its turn comes."""
+    live in it, and hands out each entity's records when its turn comes.
+
+    The listings run in background threads from the start, one collection after the other,
+    each starting as soon as the one before has asked for its last page: while the customers
+    are compared and written, the articles are already being listed, and no answer time is
+    lost between two listings (the pacer keeps the key within its budget either way). Use it
+    as a context manager: leaving it waits for a listing still running.
+    """
 
     def __init__(self, client: LexofficeClient, sides: Sequence[EntitySide]) -> None:
         self.client, self.sides = client, list(sides)
         self._read: dict[EntityName, LexofficeSide] = {}
+        collections = list(dict.fromkeys(side.collection for side in self.sides))
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, len(collections)), thread_name_prefix="lexoffice-listing"
+        )
+        self._listings: dict[CollectionName, Future[dict[EntityName, LexofficeSide]]] = {}
+        before: threading.Event | None = None
+        for collection in collections:
+            members = [side for side in self.sides if side.collection == collection]
+            requested = threading.Event()
+            self._listings[collection] = self._pool.submit(
+                self._list_after, before, members, requested
+            )
+            before = requested
+
+    def _list_after(
+        self,
+        before: threading.Event | None,
+        members: list[EntitySide],
+        requested: threading.Event,
+    ) -> dict[EntityName, LexofficeSide]:
+        try:
+            if before is not None:
+                before.wait()
+            return read_lexoffice_sides(self.client, members, requested)
+        finally:
+            requested.set()
+
+    def __enter__(self) -> LexofficeReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def side(self, side: EntitySide) -> LexofficeSide:
         if side.name not in self._read:
-            together = [s for s in self.sides if s.collection == side.collection]
-            self._read |= read_lexoffice_sides(self.client, together or [side])
+            listing = self._listings.pop(side.collection, None)
+            if listing is not None:
+                self._read |= listing.result()
+            else:
+                self._read |= read_lexoffice_sides(self.client, [side])
         return self._read.pop(side.name)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from connectors.fieldservice import queries
-from connectors.fieldservice.models import SyncAction, SyncDirection, SyncEntity
+from connectors.fieldservice.models import JournalEntity, SyncAction, SyncDirection, SyncEntity
 from tasks.report import SectionReport
 
 
@@ -36,7 +36,7 @@ def store_link(
 def journal(
     session: Session,
     run_id: str,
-    entity: SyncEntity,
+    entity: SyncEntity | JournalEntity,
     direction: SyncDirection,
     action: SyncAction,
     *,

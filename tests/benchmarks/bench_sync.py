@@ -77,9 +77,9 @@ class SizeRun:
             data.seed_lexoffice(sandbox.control, self.customers, self.products)
             print(f"seeded both sides in {time.perf_counter() - started:.1f} s", flush=True)
             results = [self._scenario(sandbox, "first", self.args.first_rate)]
-            if self.args.rate != self.args.first_rate:
+            if self.args.rate != self.args.first_rate or self.args.latency:
                 sandbox.stop()  # it writes its state file, which the next one starts from
-                sandbox = self._sandbox(self.args.rate)
+                sandbox = self._sandbox(self.args.rate, self.args.latency)
             for name in ("unchanged", "changed"):
                 if name in self.args.scenarios:
                     results.append(self._scenario(sandbox, name, self.args.rate))
@@ -87,8 +87,8 @@ class SizeRun:
             sandbox.stop()
         return results
 
-    def _sandbox(self, rate: float) -> SandboxProcess:
-        return SandboxProcess.start(rate, self.api_key, self.state_file)
+    def _sandbox(self, rate: float, latency: float = 0.0) -> SandboxProcess:
+        return SandboxProcess.start(rate, self.api_key, self.state_file, latency)
 
     def _scenario(self, sandbox: SandboxProcess, name: str, rate: float) -> RunFigures:
         writes, changed_note = self._prepare(sandbox, name)
@@ -108,8 +108,10 @@ class SizeRun:
         result = run_sync_process(env, profile, self.args.gc_freeze)
         log = sandbox.control.get("/requests").json()
         self.listings = listings.after(result)
+        latency = self.args.latency if name != "first" else 0.0
+        slow = f", answers after {latency:g} s" if latency else ""
         figures = RunFigures.from_run(
-            f"{name}, {self.customers:,} customers + {self.products:,} products",
+            f"{name}, {self.customers:,} customers + {self.products:,} products{slow}",
             rate,
             listings,
             writes,
@@ -145,6 +147,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=2.0, help="requests/s after the first sync")
     parser.add_argument("--first-rate", type=float, default=None, help="for the first sync")
+    parser.add_argument(
+        "--latency", type=float, default=0.0,
+        help="seconds the sandbox takes per answer after the first sync (a slow lexoffice)",
+    )  # fmt: skip
     parser.add_argument(
         "--scenarios", nargs="+", choices=SCENARIOS, default=list(SCENARIOS),
         help="the first sync always runs: it builds the state the others start from",

@@ -27,8 +27,11 @@ class SandboxProcess:
     control: httpx.Client
 
     @classmethod
-    def start(cls, rate: float, api_key: str, state_file: Path) -> SandboxProcess:
+    def start(
+        cls, rate: float, api_key: str, state_file: Path, latency: float = 0.0
+    ) -> SandboxProcess:
         command = [*WORKER, "sandbox", "--rps", str(rate), "--api-key", api_key]
+        command += ["--latency", str(latency)]
         process = subprocess.Popen(
             [*command, "--state-file", str(state_file)],
             cwd=REPO,

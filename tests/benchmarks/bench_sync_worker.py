@@ -42,7 +42,7 @@ class GcTimer:
             self.collections += 1
 
 
-def serve_sandbox(rps: float, api_key: str, state_file: Path) -> None:
+def serve_sandbox(rps: float, api_key: str, state_file: Path, latency: float = 0.0) -> None:
     """The sandbox in this process (its CPU and memory are not lexsync's)."""
     from connectors.lexoffice.sandbox.config import SandboxConfig
     from connectors.lexoffice.sandbox.server import SandboxServer
@@ -56,6 +56,7 @@ def serve_sandbox(rps: float, api_key: str, state_file: Path) -> None:
         api_key=api_key,
         state_file=state_file,
         persist_interval=24 * 3600.0,
+        latency_seconds=latency,
     )
     with SandboxServer(config) as sandbox:
         print(json.dumps({"base_url": sandbox.base_url}), flush=True)
@@ -124,12 +125,13 @@ def main(argv: list[str] | None = None) -> None:
     sandbox.add_argument("--rps", type=float, required=True)
     sandbox.add_argument("--api-key", required=True)
     sandbox.add_argument("--state-file", type=Path, required=True)
+    sandbox.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
     sync = commands.add_parser("sync")
     sync.add_argument("--profile", type=Path, default=None)
     sync.add_argument("--gc-freeze", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "sandbox":
-        serve_sandbox(args.rps, args.api_key, args.state_file)
+        serve_sandbox(args.rps, args.api_key, args.state_file, args.latency)
     elif args.profile is None:
         print(RESULT_PREFIX + json.dumps(run_sync(args.gc_freeze)), flush=True)
     else:

@@ -80,7 +80,7 @@ def test_open_conflict_is_kept_with_its_ids_and_status_shows_both_values(
     assert "[name]" in out and "system: Kabel blau, lexoffice: Kabel rot" in out
 
 
-def test_customer_made_from_a_document_address_is_journalled(
+def test_project_and_customer_made_from_a_document_address_are_journalled(
     sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document()])
@@ -95,3 +95,6 @@ def test_customer_made_from_a_document_address_is_journalled(
         assert entry.after is not None and entry.after["company_name"] == "Baustelle Meier"
         exported = [e for e in entries if e.direction == "export" and e.local_id == entry.local_id]
         assert len(exported) == 1  # exported in the same run
+        [project] = [e for e in entries if e.entity == "project"]
+        assert (project.action, project.direction) == ("create", "import")
+        assert project.after is not None and project.after["customer_id"] == entry.local_id

@@ -22,6 +22,7 @@ from connectors.fieldservice.models.pending_create import PendingCreate
 from connectors.fieldservice.models.project import Project, ProjectOrigin
 from connectors.fieldservice.models.sync import (
     IssueKind,
+    JournalEntity,
     LexofficeLink,
     LinkStatus,
     SyncAction,
@@ -58,6 +59,7 @@ __all__ = [
     "InvoiceAttempt",
     "InvoiceAttemptStatus",
     "IssueKind",
+    "JournalEntity",
     "LabourEntry",
     "LexofficeLink",
     "LinkStatus",

@@ -22,6 +22,16 @@ class SyncEntity(enum.StrEnum):
     ACTIVITY = "activity"
 
 
+class JournalEntity(enum.StrEnum):
+    """What the journal records changes of: the synced entities, and the projects the
+    document import creates."""
+
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    ACTIVITY = "activity"
+    PROJECT = "project"
+
+
 class LinkStatus(enum.StrEnum):
     """Whether the lexoffice record of a link still exists."""
 
@@ -96,7 +106,7 @@ class SyncJournal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[str] = mapped_column(sa.String(64), index=True)
-    entity: Mapped[SyncEntity] = mapped_column(str_enum(SyncEntity, "entity"))
+    entity: Mapped[JournalEntity] = mapped_column(str_enum(JournalEntity, "entity"))
     local_id: Mapped[int | None]
     lexoffice_id: Mapped[uuid.UUID | None]
     direction: Mapped[SyncDirection] = mapped_column(str_enum(SyncDirection, "direction"))

@@ -58,6 +58,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                 limiter=runtime.limiter,
                 faults=runtime.faults,
                 requests=runtime.requests,
+                latency_seconds=config.latency_seconds,
             )
         ],
         exception_handlers={

@@ -81,6 +81,9 @@ class SandboxConfig:
 
     rps: float = 2.0
     burst: int = 2
+    # Seconds every /v1 answer is held back, like a slow lexoffice (the requests still count
+    # against the rate limit when they arrive). Benchmarks use it; 0 answers at once.
+    latency_seconds: float = 0.0
     organizations: dict[str, OrganizationConfig] = field(default_factory=dict)
     api_key: str | None = None
     state_file: Path | None = None

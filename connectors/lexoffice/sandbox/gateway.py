@@ -117,12 +117,14 @@ class Gateway:
         limiter: RateLimiter,
         faults: FaultInjector,
         requests: RequestLog,
+        latency_seconds: float = 0.0,
     ) -> None:
         self.app = app
         self.store = store
         self.limiter = limiter
         self.faults = faults
         self.requests = requests
+        self.latency_seconds = latency_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1"):
@@ -133,6 +135,7 @@ class Gateway:
         async def logged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry["status"] = message["status"]
+                entry["answered"] = utc_epoch()  # with "time": which requests overlapped
             await send(message)
 
         await self._handle(scope, receive, logged_send, entry)
@@ -147,6 +150,8 @@ class Gateway:
         if not self.limiter.allow(key):
             await send_gateway(send, 429)
             return
+        if self.latency_seconds > 0:
+            await asyncio.sleep(self.latency_seconds)  # other requests are served meanwhile
         fault = self.faults.pick(scope["method"], scope["path"], org.organization_id)
         scope["sandbox.org"] = org
         if fault is None:

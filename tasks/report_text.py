@@ -46,6 +46,8 @@ COUNTS = {
 OTHER_COUNTS = {
     "excluded": "ausgeschlossen",
     "archived, never exported": "archiviert, nie übertragen",
+    "archived (as in lexoffice)": "archiviert (wie in lexoffice)",
+    "un-archived (as in lexoffice)": "wieder aktiv (wie in lexoffice)",
     "pending (import switched off)": "wartet (Import ausgeschaltet)",
     "pending (export switched off)": "wartet (Export ausgeschaltet)",
     "link marked missing": "Verknüpfung fehlt",
@@ -69,6 +71,10 @@ EXPLANATIONS = {
     "gewollt, kein Fehler.",
     "archived, never exported": "archiviert, nie übertragen: im System archiviert, "
     "bevor sie je in lexoffice waren; sie werden nicht nachträglich angelegt.",
+    "archived (as in lexoffice)": "archiviert (wie in lexoffice): in lexoffice archiviert, "
+    "darum auch im System archiviert; sie werden nie nach lexoffice übertragen.",
+    "un-archived (as in lexoffice)": "wieder aktiv (wie in lexoffice): in lexoffice aus dem "
+    "Archiv geholt, darum auch im System wieder aktiv.",
     "pending (import switched off)": "wartet (Import ausgeschaltet): Änderungen aus "
     "lexoffice, die beim Einschalten des Imports übernommen werden.",
     "pending (export switched off)": "wartet (Export ausgeschaltet): Änderungen im System, "

@@ -33,9 +33,14 @@ _SQLITE_PRAGMAS = (
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine for the database at `url`; on SQLite with foreign keys and real transactions."""
+    """An engine for the database at `url`; on SQLite with foreign keys and real transactions.
+
+    Its errors never carry the statement's parameters: they are customer data (names,
+    addresses, e-mails), and an error's text reaches logs, run states and reports.
+    """
     if isinstance(url, str):
         url = with_driver(url)  # a `postgres://` URL from another tool works here too
+    kwargs["hide_parameters"] = True
     engine = sa.create_engine(url, json_serializer=dumps_json, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from setuptools import find_packages
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from connectors.fieldservice.db import (
     MIGRATIONS,
@@ -20,7 +22,7 @@ from connectors.fieldservice.db import (
     migrate,
     session_factory,
 )
-from connectors.fieldservice.models import Base
+from connectors.fieldservice.models import Base, Customer
 
 FIELD_SERVICE_TABLES = {
     "customers",
@@ -176,3 +178,27 @@ def test_sqlite_writers_that_read_first_wait_for_each_other_instead_of_failing(
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_failing_insert_names_the_statement_but_no_customer_data(engine: Engine) -> None:
+    """Issue 14: a failed run showed the rows it wrote. The error's text reaches logs and run
+    states; the values (customer data) stay out of it, the statement stays in (to debug)."""
+    row = {
+        "id": 987_654,
+        "kind": "person",
+        "first_name": "Verschwiegene",
+        "last_name": "Kundin",
+        "billing_street": "Geheimweg 7",
+        "billing_city": "Diskretshausen",
+    }
+    with engine.connect() as connection, connection.begin():
+        connection.execute(sa.insert(Customer), row)
+        with pytest.raises(IntegrityError) as raised:  # the same id twice
+            connection.execute(sa.insert(Customer), row)
+        connection.rollback()
+    text = str(raised.value)
+    assert "INSERT INTO customers" in text  # the error is the insert's, with its text
+    assert raised.value.params  # the values were there to leak
+    assert "parameters hidden" in text
+    for value in ("Verschwiegene", "Kundin", "Geheimweg", "Diskretshausen"):
+        assert value not in text

@@ -42,7 +42,7 @@ def _newest_progress_on_the_server() -> float:
             sort=ArtifactSort.UPDATED_DESC,
             limit=1,
         )
-    return float(found[0].data)
+    return float(str(found[0].data))
 
 
 def test_the_bar_shows_its_own_runs_progress_not_a_newer_run_of_another_command(

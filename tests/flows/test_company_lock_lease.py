@@ -7,22 +7,27 @@ first run's next transaction fails with `CompanyLockLost` and the run fails in G
 
 from __future__ import annotations
 
-from uuid import UUID
+import contextvars
+import logging
+import threading
+from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy as sa
 from prefect import flow
 from prefect.client.orchestration import get_client
+from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 from sqlalchemy.orm import Session, sessionmaker
 
 import tasks.company_lock
 from connectors.fieldservice.models import Customer
-from tasks.company_lock import limit_name
+from tasks.company_lock import CompanyLockLost, Lease, limit_name
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tests.flows.conftest import connection_name
 from tests.support.builders import add_customer
+from tests.support.prefect_server import free_port
 
 
 def release_from_outside(lease_id: UUID) -> None:
@@ -62,3 +67,29 @@ def test_a_run_whose_lease_is_gone_stops_writing_and_fails_in_german(
     assert names == ["Vorher"]  # written while held; nothing after the loss
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(limit_name(name)).active_slots == 0
+
+
+def test_an_unreachable_server_is_asked_again_within_the_lease_then_the_lease_is_lost(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A lease of 10 s, not 60: a refused connection takes the client ~1.5 s to give up on.
+    monkeypatch.setattr(tasks.company_lock, "LEASE_SECONDS", 10.0)
+    monkeypatch.setattr(tasks.company_lock, "RENEW_SECONDS", 0.2)
+    lease, stop = Lease("firma", uuid4()), threading.Event()
+    caplog.set_level(logging.WARNING)
+    nobody = f"http://127.0.0.1:{free_port()}/api"
+    with temporary_settings({PREFECT_API_URL: nobody, PREFECT_CLIENT_MAX_RETRIES: 0}):
+        renewing = contextvars.copy_context()  # the renewal thread asks the same (dead) API
+        renewal = threading.Thread(
+            target=renewing.run, args=(tasks.company_lock._renew, lease, stop)
+        )
+        renewal.start()
+        try:
+            assert lease.wait_lost(timeout=60)
+        finally:
+            stop.set()
+            renewal.join()
+    retries = [r for r in caplog.records if "trying again" in r.getMessage()]
+    assert retries  # asked again while the lease lasted, not given up at the first failure
+    with pytest.raises(CompanyLockLost, match="Prefect-Server war nicht erreichbar"):
+        lease.check()

@@ -55,10 +55,15 @@ def _follow(progress: Progress, bar: Any, what: str, run_tag: str, stop: threadi
     while not stop.wait(POLL_SECONDS):
         # The bar is a nicety: a Prefect API that does not answer must not stop the run.
         with contextlib.suppress(Exception):
-            artifact = newest_progress(run_tag)
-            if artifact is not None:
-                label = f"{what}: {artifact.description or 'working'}"
-                progress.update(bar, description=label, total=100.0, completed=float(artifact.data))
+            show_newest(progress, bar, what, run_tag)
+
+
+def show_newest(progress: Progress, bar: Any, what: str, run_tag: str) -> None:
+    """Moves the bar to the newest progress of the runs tagged `run_tag` (if there is one)."""
+    artifact = newest_progress(run_tag)
+    if artifact is not None:
+        label = f"{what}: {artifact.description or 'working'}"
+        progress.update(bar, description=label, total=100.0, completed=float(artifact.data))
 
 
 def newest_progress(run_tag: str) -> Any:

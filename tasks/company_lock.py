@@ -13,7 +13,11 @@ Overlap policy (issue 14):
 The lock is a Prefect global concurrency limit of 1, held by the outermost run frame of a
 process (a nested frame runs inside its parent's slot) and leased: the holder renews the
 lease while it lives, so a killed worker's slot frees itself after `LEASE_SECONDS` (plus the
-server's lease sweep). A run that has to wait says so at once, with whose run it waits for
+server's lease sweep). A renewal that fails is tried again every `RENEW_SECONDS` while the
+lease lasts; a lease that is gone anyway (expired, or released as a vanished holder's) is
+*lost*: from then on the run's database transactions and parts fail with `CompanyLockLost`
+(`Lease.check`), so a run that may no longer hold the slot stops writing instead of writing
+beside the next holder. A run that has to wait says so at once, with whose run it waits for
 and the latest time a vanished holder's slot is free again; and when the holder is known to
 be gone (`tasks.lock_holder`), it releases the holder's lease and starts at once.
 """
@@ -24,9 +28,11 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from uuid import UUID
 
 from prefect.client.orchestration import SyncPrefectClient, get_client
@@ -42,17 +48,65 @@ from tasks.lock_holder import (
     why_gone,
 )
 
-# The least the Prefect server accepts; a holder renews at 3/4 of it.
+# The least the Prefect server accepts.
 LEASE_SECONDS = 60.0
+# A holder renews this often: a failed renewal has three more tries before the lease ends.
+RENEW_SECONDS = LEASE_SECONDS / 4
 # How often the Prefect server sweeps expired leases (its default repossessor loop).
 LEASE_SWEEP_SECONDS = 15.0
 # A waiting run asks again this often (the slot, and whether its holder is gone).
 POLL_SECONDS = 1.0
-# The slots this process's current run frame holds already.
-_held: ContextVar[frozenset[str]] = ContextVar("lexsync_held_locks", default=frozenset())
 _log = logging.getLogger(__name__)
 
 Notify = Callable[[str], None]
+
+
+class CompanyLockLost(RuntimeError):
+    """The run no longer holds its company's write slot; another run may be writing."""
+
+    def __init__(self, connection: str, why: str) -> None:
+        super().__init__(
+            f"Die Schreibsperre der Verbindung {connection!r} ging verloren ({why}); der Lauf "
+            "hat aufgehört zu schreiben, damit kein zweiter Lauf daneben schreibt. Bitte den "
+            "Lauf neu starten."
+        )
+
+
+@dataclass
+class Lease:
+    """The slot a run holds; `check()` raises once it is lost."""
+
+    connection: str
+    lease_id: UUID
+    _lost: threading.Event = field(default_factory=threading.Event)
+    _why: str = ""
+
+    def lose(self, why: str) -> None:
+        self._why = why
+        self._lost.set()
+        _log.error(
+            "the company lock of %r is lost (%s): the run stops writing", self.connection, why
+        )
+
+    def check(self) -> None:
+        if self._lost.is_set():
+            raise CompanyLockLost(self.connection, self._why)
+
+    def wait_lost(self, timeout: float) -> bool:
+        """True once the lease is lost (within `timeout` seconds)."""
+        return self._lost.wait(timeout)
+
+
+# The slots this process's current run frame holds already, by limit name.
+_held: ContextVar[Mapping[str, Lease]] = ContextVar(
+    "lexsync_held_locks", default=MappingProxyType({})
+)
+
+
+def check_held_locks() -> None:
+    """Raises `CompanyLockLost` if a lock this run frame holds is lost (no-op outside one)."""
+    for lease in _held.get().values():
+        lease.check()
 
 
 def limit_name(connection: str) -> str:
@@ -60,20 +114,22 @@ def limit_name(connection: str) -> str:
 
 
 @contextmanager
-def company_lock(connection: str, notify: Notify | None = None) -> Iterator[None]:
+def company_lock(connection: str, notify: Notify | None = None) -> Iterator[Lease]:
     """Waits for and holds the company's write slot; `notify` hears at once if it must wait."""
     name = limit_name(connection)
-    if name in _held.get():  # a nested frame of the run that holds the slot
-        yield
+    held = _held.get().get(name)
+    if held is not None:  # a nested frame of the run that holds the slot
+        yield held
         return
     ensure_limit(name)
     lease_id = _acquire(name, connection, notify or _log.warning)
+    lease = Lease(connection, lease_id)
     stop = threading.Event()
-    renewal = threading.Thread(target=_renew, args=(lease_id, stop), daemon=True)
+    renewal = threading.Thread(target=_renew, args=(lease, stop), daemon=True)
     renewal.start()
-    token = _held.set(_held.get() | {name})
+    token = _held.set(MappingProxyType({**_held.get(), name: lease}))
     try:
-        yield
+        yield lease
     finally:
         _held.reset(token)
         stop.set()
@@ -127,14 +183,36 @@ def _try_lease(client: SyncPrefectClient, name: str) -> UUID | None:
     return UUID(response.json()["lease_id"])
 
 
-def _renew(lease_id: UUID, stop: threading.Event) -> None:
-    """Keeps the lease alive until `stop`; a missed renewal is retried at the next turn."""
+def _renew(lease: Lease, stop: threading.Event) -> None:
+    """Keeps the lease alive until `stop`; a failed renewal is tried again while the lease
+    lasts, and the lease is lost when it is gone or no try is left before it ends."""
+    ends = time.monotonic() + LEASE_SECONDS
     with get_client(sync_client=True) as client:
-        while not stop.wait(LEASE_SECONDS * 0.75):
+        while not stop.wait(RENEW_SECONDS):
+            asked = time.monotonic()
             try:
-                client.renew_concurrency_lease(lease_id=lease_id, lease_duration=LEASE_SECONDS)
-            except Exception as error:  # the run goes on; the next turn tries again
-                _log.warning("renewing the company lock's lease failed: %s", error)
+                client.renew_concurrency_lease(
+                    lease_id=lease.lease_id, lease_duration=LEASE_SECONDS
+                )
+            except PrefectHTTPStatusError as error:
+                if error.response.status_code in (404, 410):  # expired or released
+                    lease.lose("der Prefect-Server kennt sie nicht mehr")
+                    return
+                if _no_try_left(lease, ends, error):
+                    return
+            except Exception as error:  # the server unreachable: try again within the lease
+                if _no_try_left(lease, ends, error):
+                    return
+            else:
+                ends = asked + LEASE_SECONDS
+
+
+def _no_try_left(lease: Lease, ends: float, error: Exception) -> bool:
+    if time.monotonic() + RENEW_SECONDS < ends:
+        _log.warning("renewing the company lock's lease failed (%s); trying again", error)
+        return False
+    lease.lose(f"der Prefect-Server war nicht erreichbar: {type(error).__name__}")
+    return True
 
 
 def _release(lease_id: UUID, client: SyncPrefectClient | None = None) -> None:

@@ -11,12 +11,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.db import make_engine, session_factory
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.settings import LexofficeSettings
+from tasks.company_lock import check_held_locks
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -28,7 +30,14 @@ def system_engine(database_url: str) -> Engine:
         engine = _engines.get(database_url)
         if engine is None:
             engine = _engines[database_url] = make_engine(database_url)
+            event.listen(engine, "begin", _only_while_locked, insert=True)  # before BEGIN
         return engine
+
+
+def _only_while_locked(_connection: Connection) -> None:
+    # A run whose company lock is lost must not write beside the run that took it over;
+    # outside a run frame (receiver, CLI reads) there is nothing to check.
+    check_held_locks()
 
 
 def system_sessions(database_url: str) -> sessionmaker[Session]:

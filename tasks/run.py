@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import CredentialsError
-from tasks.company_lock import company_lock
+from tasks.company_lock import CompanyLockLost, Lease, company_lock
 from tasks.connection import LexsyncConnection, load_active_connection
 from tasks.process import freeze_imported_objects
 from tasks.publish import publish_report
@@ -57,6 +57,7 @@ class Run:
     settings: SyncSettings = field(default_factory=SyncSettings)
     _sessions: sessionmaker[Session] | None = None
     _client: LexofficeClient | None = None
+    lease: Lease | None = None
     failure: Exception | None = None
 
     @property
@@ -155,8 +156,10 @@ def _framed(
 
 def is_run_wide(error: Exception) -> bool:
     """An error no other part could escape either, so the run fails at once: lexoffice
-    refusing the key (401). A 403 (a scope missing) or a 402 (not in the plan) may concern
-    one part only."""
+    refusing the key (401), the company's write lock lost. A 403 (a scope missing) or a 402
+    (not in the plan) may concern one part only."""
+    if isinstance(error, CompanyLockLost):
+        return True
     return isinstance(error, CredentialsError) and error.status == 401
 
 
@@ -171,7 +174,8 @@ def _enter(run: Run, stack: ExitStack, frame: Frame) -> None:
     if frame.system:
         require_current_schema(conn.database_url, run.connection_name)
     if frame.lock:
-        stack.enter_context(company_lock(run.connection_name, notify=_run_logger().warning))
+        lock = company_lock(run.connection_name, notify=_run_logger().warning)
+        run.lease = stack.enter_context(lock)
     if frame.system:
         run._sessions = system_sessions(conn.database_url)
     if frame.lexoffice:

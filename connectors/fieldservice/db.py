@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.column_types import dumps_json
@@ -33,13 +33,32 @@ _SQLITE_PRAGMAS = (
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine for the database at `url`; on SQLite with foreign keys and real transactions."""
+    """An engine for the database at `url`; on SQLite with foreign keys and real transactions.
+
+    Its errors never carry the statement's parameters, nor PostgreSQL's DETAIL line that
+    quotes the row or key ("Failing row contains (…)"): they are customer data (names,
+    addresses, e-mails), and an error's text reaches logs, run states and reports.
+    """
     if isinstance(url, str):
         url = with_driver(url)  # a `postgres://` URL from another tool works here too
+    kwargs["hide_parameters"] = True
     engine = sa.create_engine(url, json_serializer=dumps_json, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    event.listen(engine, "handle_error", _without_row_data)
     return engine
+
+
+def _without_row_data(context: ExceptionContext) -> None:
+    """Cuts a PostgreSQL error to its primary message; the rest stays in `orig.diag`."""
+    orig = context.original_exception
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    if not primary or str(orig) == primary:
+        return
+    orig.args = (primary,)
+    wrapper = context.sqlalchemy_exception
+    if wrapper is not None:  # its text was made from the driver's; make it again
+        wrapper.args = (f"({type(orig).__module__}.{type(orig).__name__}) {primary}",)
 
 
 def _configure_sqlite(engine: Engine) -> None:

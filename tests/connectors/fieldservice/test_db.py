@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from setuptools import find_packages
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from connectors.fieldservice.db import (
     MIGRATIONS,
@@ -20,7 +22,7 @@ from connectors.fieldservice.db import (
     migrate,
     session_factory,
 )
-from connectors.fieldservice.models import Base
+from connectors.fieldservice.models import Base, Customer
 
 FIELD_SERVICE_TABLES = {
     "customers",
@@ -176,3 +178,34 @@ def test_sqlite_writers_that_read_first_wait_for_each_other_instead_of_failing(
     finally:
         first.dispose()
         second.dispose()
+
+
+@pytest.mark.parametrize("refused", ["the same id twice", "a required column empty"])
+def test_a_failing_insert_names_the_statement_but_no_customer_data(
+    engine: Engine, refused: str
+) -> None:
+    """Issue 14: a failed run showed the rows it wrote. The error's text reaches logs and run
+    states; the values (customer data) stay out of it — SQLAlchemy's parameters and
+    PostgreSQL's DETAIL line ("Failing row contains (…)") — the statement stays in (to debug)."""
+    row = {
+        "id": 987_654,
+        "kind": "person",
+        "first_name": "Verschwiegene",
+        "last_name": "Kundin",
+        "billing_street": "Geheimweg 7",
+        "billing_city": "Diskretshausen",
+    }
+    with engine.connect() as connection, connection.begin():
+        if refused == "the same id twice":
+            connection.execute(sa.insert(Customer), row)
+        else:
+            row["kind"] = None
+        with pytest.raises(IntegrityError) as raised:
+            connection.execute(sa.insert(Customer), row)
+        connection.rollback()
+    texts = [str(raised.value), str(raised.value.orig), repr(raised.value.orig)]
+    assert "INSERT INTO customers" in texts[0]  # the error is the insert's, with its text
+    assert raised.value.params  # the values were there to leak
+    assert "parameters hidden" in texts[0]
+    for value in ("Verschwiegene", "Kundin", "Geheimweg", "Diskretshausen"):
+        assert not any(value in text for text in texts), texts

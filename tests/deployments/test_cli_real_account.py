@@ -71,7 +71,7 @@ def test_without_a_terminal_a_real_account_gets_a_dry_run_and_no_writes(
     add_customer(sessions, last_name="Vorsicht", email="vorsicht@example.de")
     assert main(["sync"]) == 2
     captured = capsys.readouterr()
-    assert "dry run" in captured.out and "Vorsicht" not in contacts(real_account)
+    assert "Probelauf" in captured.out and "Vorsicht" not in contacts(real_account)
     assert "--yes" in captured.err
     assert contacts(real_account) == []
 
@@ -98,7 +98,7 @@ def test_at_a_terminal_the_person_confirms_after_the_dry_run(
     add_customer(sessions, last_name="Gefragt", email="gefragt@example.de")
     assert main(["sync"]) == (0 if written else 2)
     out = capsys.readouterr().out
-    assert "dry run" in out and "Jetzt wirklich in lexoffice schreiben?" in out
+    assert "Probelauf" in out and "Jetzt wirklich in lexoffice schreiben?" in out
     assert contacts(real_account) == written
 
 

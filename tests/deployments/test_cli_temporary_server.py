@@ -56,7 +56,7 @@ def test_consecutive_syncs_on_fresh_homes_succeed_end_and_leave_no_process(
         done = run_piped(["sync"], cli_environment(home, **sandbox_env), timeout=240)
         outcomes.append((done.returncode, processes_with_home(home)))
         assert done.returncode == 0, done.stderr[-3000:]
-        assert "Full sync of default" in done.stdout or "Vollabgleich" in done.stdout
+        assert "# Vollständiger Abgleich – default" in done.stdout, done.stdout
         assert "Error logging to API" not in done.stderr
     assert outcomes == [(0, [])] * RUNS
 

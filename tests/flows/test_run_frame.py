@@ -152,7 +152,7 @@ def test_an_exception_mid_run_publishes_what_was_done_so_far(
     assert state.is_failed()
     assert state.message == "Fehlgeschlagen: RuntimeError: the second step broke"
     markdown = run_artifacts(state.state_details.flow_run_id)[f"frame-test-{name}"]
-    assert "| customers | both | 2 |" in markdown  # what was done before the failure
+    assert "| Kunden | 2 | 0 |" in markdown  # what was done before the failure
     assert "the second step broke" in markdown and "secret" not in markdown
     with pytest.raises(RuntimeError, match="second step"):
         _stops_halfway(name)

@@ -80,7 +80,9 @@ def catalog() -> Catalog:
     return Catalog(
         meister=EmployeeFunction(name="Meister", hourly_rate=D("78.00")),
         geselle=EmployeeFunction(name="Geselle", hourly_rate=D("62.00")),
-        installation=Activity(name="Elektroinstallation", unit="Stunde", tax_rate=D(19)),
+        installation=Activity(
+            name="Elektroinstallation", unit="Stunde", default_price=D("78.00"), tax_rate=D(19)
+        ),
         cable=Product(name="Kabel NYM-J 3x1,5", unit="Meter", net_price=D("0.89"), tax_rate=D(19)),
         socket=Product(name="Steckdose", unit="Stück", net_price=D("4.20"), tax_rate=D(19)),
         book=Product(name="Fachbuch", unit="Stück", net_price=D("24.90"), tax_rate=D(7)),

@@ -2,7 +2,7 @@
 
     HEAD /webhooks/lexoffice   200 (lexoffice probes the URL before it subscribes)
     POST /webhooks/lexoffice   X-Lxo-Signature: <base64 RSA-SHA512 of the raw body>
-        202 stored (a flow run follows asynchronously)     200 duplicate or not a contact event
+        202 stored (a flow run follows asynchronously)     200 duplicate or an event not handled
         401 missing or bad signature (lexoffice retries: a key mix-up loses nothing)
         413 body larger than max_body_bytes                 400 not the expected JSON
         403 an event of an organization no connection belongs to
@@ -138,7 +138,7 @@ async def _handle(receiver: Receiver, request: Request) -> tuple[int, str]:
     destination = receiver.destinations.get(event.organization_id)
     if destination is None:
         return 403, "unknown organization"
-    if not event.is_contact_event:
+    if not event.is_handled:
         return 200, "ignored"
     try:
         stored = await destination.writer.record(event)

@@ -113,6 +113,7 @@ def flow_parameters(batch: Batch, connection: str) -> dict[str, Any]:
         "contact_ids": batch.contact_ids,
         "connection": connection,
         "deleted_ids": batch.deleted_ids,
+        "article_ids": batch.article_ids,
         "batch_id": batch.batch_id,
     }
 

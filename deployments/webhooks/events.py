@@ -11,6 +11,9 @@ from pydantic.alias_generators import to_camel
 
 CONTACT_EVENTS = ("contact.created", "contact.changed", "contact.deleted")
 CONTACT_DELETED = "contact.deleted"
+ARTICLE_EVENTS = ("article.created", "article.changed", "article.deleted")
+# The events the receiver stores and a flow run applies; others are acknowledged and dropped.
+HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS
 
 
 class CallbackEvent(BaseModel):
@@ -27,6 +30,10 @@ class CallbackEvent(BaseModel):
     @property
     def is_contact_event(self) -> bool:
         return self.event_type.lower() in CONTACT_EVENTS
+
+    @property
+    def is_handled(self) -> bool:
+        return self.event_type.lower() in HANDLED_EVENTS
 
     def utc_date(self) -> dt.datetime:
         return self.event_date.astimezone(dt.UTC)

@@ -16,12 +16,14 @@ from deployments.webhooks.events import CONTACT_DELETED, CallbackEvent
 
 @dataclass(frozen=True)
 class Batch:
-    """What one customer flow run gets: contacts to sync, contacts deleted in lexoffice."""
+    """What one events flow run gets: contacts to sync, contacts deleted in lexoffice, and
+    articles to sync (created, changed or deleted: each is read and applied as it is now)."""
 
     batch_id: str
     contact_ids: list[str]
     deleted_ids: list[str] = field(default_factory=list)
     event_count: int = 0
+    article_ids: list[str] = field(default_factory=list)
 
 
 class EventStore:
@@ -62,13 +64,20 @@ class EventStore:
             types[str(row["resource_id"])].add(row["event_type"])
         # A deleted contact stays deleted (lexoffice never revives an id), whatever the order
         # in which its events arrived.
-        deleted = sorted(c for c, seen in types.items() if CONTACT_DELETED in seen)
-        changed = sorted(c for c in types if c not in deleted)
-        return Batch(batch_id, changed, deleted, len(rows))
+        contacts = {r: seen for r, seen in types.items() if _family(seen) == "contact"}
+        articles = sorted(r for r, seen in types.items() if _family(seen) == "article")
+        deleted = sorted(c for c, seen in contacts.items() if CONTACT_DELETED in seen)
+        changed = sorted(c for c in contacts if c not in deleted)
+        return Batch(batch_id, changed, deleted, len(rows), articles)
 
     def waiting(self, redispatch_after: float) -> int:
         with self.sessions.begin() as session:
             return queries.count_claimable_webhook_events(session, _stale_before(redispatch_after))
+
+
+def _family(event_types: set[str]) -> str:
+    """ "contact" or "article": the resource kind its events name (ids are never shared)."""
+    return min(event_types).split(".", 1)[0]
 
 
 def _stale_before(seconds: float) -> dt.datetime:

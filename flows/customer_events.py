@@ -6,6 +6,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.parameters import connection_parameter, parameter
+from tasks.invoice_status import update_invoice_states
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tasks.webhook_events import (
@@ -33,6 +34,12 @@ def sync_contacts(
         "IDs der in lexoffice angelegten, geänderten oder gelöschten Artikel (aus den Webhooks).",
         None,
     ),
+    invoice_ids: list[str] | None = parameter(
+        "Rechnungen",
+        "IDs der Rechnungen aus Rechnungs- und Zahlungs-Webhooks; nur von lexsync erstellte "
+        "werden gelesen.",
+        None,
+    ),
     batch_id: str | None = parameter(
         "Stapel des Empfängers",
         "Vom Webhook-Empfänger gesetzt: seine gespeicherten Ereignisse dieses Laufs.",
@@ -47,13 +54,16 @@ def sync_contacts(
     kept and its link marked deleted_in_lexoffice (journalled). `batch_id`: the receiver's
     stored events of this run, marked processed at the end. `article_ids` (created, changed
     or deleted): each is read once and applied to its product or activity exactly as the
-    full sync would; a deleted article keeps its system record, its link is marked. Missed
+    full sync would; a deleted article keeps its system record, its link is marked.
+    `invoice_ids`: for each invoice lexsync created, its number, status, open amount and
+    paid date are read and kept on the work report (tasks/invoice_status.py). Missed
     events are caught by the nightly full sync. A batch holds the company's write lock, so
     it waits while the company's full sync runs (its events stay stored until then).
     """
     deleted = sorted(set(deleted_ids or []))
     changed = sorted(set(contact_ids) - set(deleted))
     articles = sorted(set(article_ids or []))
+    invoices = sorted(set(invoice_ids or []))
     title = f"Customer events of {connection}"
 
     def steps(run: Run) -> None:
@@ -65,10 +75,12 @@ def sync_contacts(
             import_changed_articles(
                 run.sessions, run.client, run.settings, articles, run.run_id, run.report
             )
+        if invoices:
+            update_invoice_states(run.sessions, run.client, invoices, run.report)
         if deleted:
             mark_deleted_contacts(run.sessions, deleted, run.run_id, run.report)
         if batch_id:
             mark_events_processed(run.sessions, batch_id)
 
-    frame = Frame(lexoffice=bool(changed or articles))
+    frame = Frame(lexoffice=bool(changed or articles or invoices))
     return run_job(connection, "customer-events", title, steps, frame)

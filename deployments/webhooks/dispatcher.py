@@ -114,6 +114,7 @@ def flow_parameters(batch: Batch, connection: str) -> dict[str, Any]:
         "connection": connection,
         "deleted_ids": batch.deleted_ids,
         "article_ids": batch.article_ids,
+        "invoice_ids": batch.invoice_ids,
         "batch_id": batch.batch_id,
     }
 

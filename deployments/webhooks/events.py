@@ -12,8 +12,16 @@ from pydantic.alias_generators import to_camel
 CONTACT_EVENTS = ("contact.created", "contact.changed", "contact.deleted")
 CONTACT_DELETED = "contact.deleted"
 ARTICLE_EVENTS = ("article.created", "article.changed", "article.deleted")
+# Both name the invoice (payment.changed's resource is the voucher the payment is booked on).
+INVOICE_EVENTS = (
+    "invoice.created",
+    "invoice.changed",
+    "invoice.deleted",
+    "invoice.status.changed",
+    "payment.changed",
+)
 # The events the receiver stores and a flow run applies; others are acknowledged and dropped.
-HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS
+HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS + INVOICE_EVENTS
 
 
 class CallbackEvent(BaseModel):

@@ -17,13 +17,15 @@ from deployments.webhooks.events import CONTACT_DELETED, CallbackEvent
 @dataclass(frozen=True)
 class Batch:
     """What one events flow run gets: contacts to sync, contacts deleted in lexoffice, and
-    articles to sync (created, changed or deleted: each is read and applied as it is now)."""
+    articles to sync (created, changed or deleted: each is read and applied as it is now),
+    invoices whose state to read (invoice and payment events)."""
 
     batch_id: str
     contact_ids: list[str]
     deleted_ids: list[str] = field(default_factory=list)
     event_count: int = 0
     article_ids: list[str] = field(default_factory=list)
+    invoice_ids: list[str] = field(default_factory=list)
 
 
 class EventStore:
@@ -66,9 +68,10 @@ class EventStore:
         # in which its events arrived.
         contacts = {r: seen for r, seen in types.items() if _family(seen) == "contact"}
         articles = sorted(r for r, seen in types.items() if _family(seen) == "article")
+        invoices = sorted(r for r, seen in types.items() if _family(seen) == "invoice")
         deleted = sorted(c for c, seen in contacts.items() if CONTACT_DELETED in seen)
         changed = sorted(c for c in contacts if c not in deleted)
-        return Batch(batch_id, changed, deleted, len(rows), articles)
+        return Batch(batch_id, changed, deleted, len(rows), articles, invoices)
 
     def waiting(self, redispatch_after: float) -> int:
         with self.sessions.begin() as session:

@@ -239,7 +239,7 @@ def test_event_of_a_foreign_organization_is_refused(
 def test_other_event_types_are_acknowledged_but_not_synced(
     receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
 ) -> None:
-    body = event_body("invoice.changed")
+    body = event_body("quotation.changed")
     response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
     assert response.status_code == 200  # not retried by lexoffice
     assert_nothing_happened(runtime, started)
@@ -298,3 +298,22 @@ def test_a_sender_that_hangs_up_is_one_log_line_without_a_traceback(
     assert len(hung_up) == 1 and "192.0.2.7" in hung_up[0].getMessage()
     assert [r for r in caplog.records if r.exc_info] == []
     assert_nothing_happened(runtime, started)
+
+
+def test_article_invoice_and_payment_events_are_stored_and_batched_by_family(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    article, invoice, contact = (str(uuid.uuid4()) for _ in range(3))
+    bodies = [
+        event_body("article.changed", resourceId=article),
+        event_body("invoice.status.changed", resourceId=invoice),
+        event_body("payment.changed", resourceId=invoice),
+        event_body("contact.deleted", resourceId=contact),
+    ]
+    for body in bodies:
+        assert receiver.post(CALLBACK_PATH, content=body, headers=signed(body)).status_code == 202
+    wait_until(lambda: sum(batch.event_count for batch in started) == 4)
+    assert sorted(a for batch in started for a in batch.article_ids) == [article]
+    assert [i for batch in started for i in batch.invoice_ids] == [invoice]  # once for both
+    assert [c for batch in started for c in batch.deleted_ids] == [contact]
+    assert [c for batch in started for c in batch.contact_ids] == []

@@ -34,6 +34,7 @@ from connectors.fieldservice.models.webhook_event import WebhookEvent, WebhookEv
 from connectors.fieldservice.models.work_report import (
     AdditionalPosition,
     DiscountKind,
+    InvoiceStatusCursor,
     LabourEntry,
     MachineUse,
     MaterialUse,
@@ -57,6 +58,7 @@ __all__ = [
     "EmployeeFunction",
     "InvoiceAttempt",
     "InvoiceAttemptStatus",
+    "InvoiceStatusCursor",
     "IssueKind",
     "LabourEntry",
     "LexofficeLink",

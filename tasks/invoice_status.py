@@ -30,6 +30,7 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError, ValidationError
 from connectors.lexoffice.models import VoucherlistEntry
 from connectors.lexoffice.voucherlist import VoucherlistQuery
+from tasks.invoicing.wording import euro
 from tasks.report import Problem, RunReport
 
 SECTION = ("invoices", "lexoffice → system")
@@ -208,6 +209,36 @@ def _free(
             session, attempt, InvoiceAttemptStatus.FAILED, error=note
         )
     session.flush()
+
+
+STATUS_WORDS = {
+    "draft": "Entwurf",
+    "open": "offen",
+    "paid": "bezahlt",
+    "paidoff": "ausgeglichen",
+    "voided": "storniert",
+    DELETED: "gelöscht",
+    "transferred": "Zahlung unterwegs",
+    "sepadebit": "Lastschrift unterwegs",
+}
+
+
+def invoice_state_text(work_report: WorkReport) -> str:
+    """The invoice's state in words, e.g. "RE0001 offen, Restbetrag 19,00 €"."""
+    status = work_report.lexoffice_invoice_status
+    number = work_report.lexoffice_invoice_number or "Entwurf ohne Nummer"
+    if status in FREEING:
+        return (
+            f"{number} in lexoffice {STATUS_WORDS[status]}: wieder abrechenbar "
+            f"(`lexsync invoice {work_report.id}`, nicht automatisch)"
+        )
+    words = STATUS_WORDS.get(status or "", status or "Stand noch nicht gelesen")
+    parts = [f"{number} {words}"]
+    if status not in (None, "draft") and work_report.lexoffice_open_amount is not None:
+        parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")
+    if work_report.lexoffice_paid_at is not None:
+        parts.append(f"bezahlt am {work_report.lexoffice_paid_at.astimezone(BERLIN):%d.%m.%Y}")
+    return ", ".join(parts)
 
 
 def _freed_problem(

@@ -16,7 +16,7 @@ from flows.customer_events import sync_contacts
 from flows.full_sync import full_sync
 from flows.invoice import create_invoice
 from tasks.connection import LexsyncConnection
-from tasks.report import RunReport
+from tasks.report import RunReport, render_markdown
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
 
@@ -96,6 +96,8 @@ def test_voided_invoice_frees_the_work_report_and_is_never_re_invoiced_by_itself
     [problem] = report.section("invoices", IMPORTING).problems
     assert "storniert" in problem.message and "nicht von selbst" in problem.message
     assert len(requests_log(sandbox, "POST")) == posts_before  # nothing sent anew
+    markdown = render_markdown(report)
+    assert "Rechnungen (Stand in lexoffice)" in markdown and "wieder offen" in markdown
 
     again = create_invoice(work_report_id, connection_name(connection))  # a person decides
     assert str(again.invoice_id) != invoice_id

@@ -42,6 +42,7 @@ from connectors.fieldservice.queries.documents import (
 from connectors.fieldservice.queries.invoice_status import (
     earliest_invoiced_at,
     get_invoice_status_cursor,
+    invoiced_work_reports,
     set_invoice_status_cursor,
     work_reports_by_invoice,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "insert_customers",
     "insert_products",
     "insert_webhook_event",
+    "invoiced_work_reports",
     "journal_entries",
     "link_rows",
     "list_customers",

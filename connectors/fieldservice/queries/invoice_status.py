@@ -46,3 +46,12 @@ def set_invoice_status_cursor(session: Session, connection: str, value: dt.datet
     elif value > cursor.last_updated_at:
         cursor.last_updated_at = value
     session.flush()
+
+
+def invoiced_work_reports(session: Session) -> list[WorkReport]:
+    """Work reports with an invoice lexsync created (or one voided in lexoffice), by id."""
+    statement = sa.select(WorkReport).where(
+        WorkReport.lexoffice_invoice_id.is_not(None)
+        | WorkReport.lexoffice_voided_invoice_id.is_not(None)
+    )
+    return list(session.scalars(statement.order_by(WorkReport.id)))

@@ -20,8 +20,13 @@ INVOICE_EVENTS = (
     "invoice.status.changed",
     "payment.changed",
 )
+DOCUMENT_EVENTS = tuple(
+    f"{family}.{change}"
+    for family in ("order-confirmation", "delivery-note")
+    for change in ("created", "changed", "deleted", "status.changed")
+)
 # The events the receiver stores and a flow run applies; others are acknowledged and dropped.
-HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS + INVOICE_EVENTS
+HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS + INVOICE_EVENTS + DOCUMENT_EVENTS
 
 
 class CallbackEvent(BaseModel):

@@ -18,7 +18,7 @@ from deployments.webhooks.events import CONTACT_DELETED, CallbackEvent
 class Batch:
     """What one events flow run gets: contacts to sync, contacts deleted in lexoffice, and
     articles to sync (created, changed or deleted: each is read and applied as it is now),
-    invoices whose state to read (invoice and payment events)."""
+    invoices whose state to read (invoice and payment events), documents to import."""
 
     batch_id: str
     contact_ids: list[str]
@@ -26,6 +26,8 @@ class Batch:
     event_count: int = 0
     article_ids: list[str] = field(default_factory=list)
     invoice_ids: list[str] = field(default_factory=list)
+    order_confirmation_ids: list[str] = field(default_factory=list)
+    delivery_note_ids: list[str] = field(default_factory=list)
 
 
 class EventStore:
@@ -71,7 +73,11 @@ class EventStore:
         invoices = sorted(r for r, seen in types.items() if _family(seen) == "invoice")
         deleted = sorted(c for c, seen in contacts.items() if CONTACT_DELETED in seen)
         changed = sorted(c for c in contacts if c not in deleted)
-        return Batch(batch_id, changed, deleted, len(rows), articles, invoices)
+        confirmations = sorted(r for r, s in types.items() if _family(s) == "order-confirmation")
+        notes = sorted(r for r, seen in types.items() if _family(seen) == "delivery-note")
+        return Batch(
+            batch_id, changed, deleted, len(rows), articles, invoices, confirmations, notes
+        )
 
     def waiting(self, redispatch_after: float) -> int:
         with self.sessions.begin() as session:

@@ -9,24 +9,21 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.alias_generators import to_camel
 
-CONTACT_EVENTS = ("contact.created", "contact.changed", "contact.deleted")
+from tasks.subscriptions import (
+    ARTICLE_EVENT_TYPES,
+    CONTACT_EVENT_TYPES,
+    DOCUMENT_EVENT_TYPES,
+    INVOICE_EVENT_TYPES,
+    MANAGED_EVENT_TYPES,
+)
+
+CONTACT_EVENTS = CONTACT_EVENT_TYPES
 CONTACT_DELETED = "contact.deleted"
-ARTICLE_EVENTS = ("article.created", "article.changed", "article.deleted")
-# Both name the invoice (payment.changed's resource is the voucher the payment is booked on).
-INVOICE_EVENTS = (
-    "invoice.created",
-    "invoice.changed",
-    "invoice.deleted",
-    "invoice.status.changed",
-    "payment.changed",
-)
-DOCUMENT_EVENTS = tuple(
-    f"{family}.{change}"
-    for family in ("order-confirmation", "delivery-note")
-    for change in ("created", "changed", "deleted", "status.changed")
-)
+ARTICLE_EVENTS = ARTICLE_EVENT_TYPES
+INVOICE_EVENTS = INVOICE_EVENT_TYPES
+DOCUMENT_EVENTS = DOCUMENT_EVENT_TYPES
 # The events the receiver stores and a flow run applies; others are acknowledged and dropped.
-HANDLED_EVENTS = CONTACT_EVENTS + ARTICLE_EVENTS + INVOICE_EVENTS + DOCUMENT_EVENTS
+HANDLED_EVENTS = MANAGED_EVENT_TYPES
 
 
 class CallbackEvent(BaseModel):

@@ -26,6 +26,7 @@ from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, bu
 from deployments.webhooks.store import Batch
 from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
+from tasks.settings import DocumentImport
 from tests.support.databases import ThrowawayDatabases
 from tests.support.sandbox import wait_until
 
@@ -317,3 +318,25 @@ def test_article_invoice_and_payment_events_are_stored_and_batched_by_family(
     assert [i for batch in started for i in batch.invoice_ids] == [invoice]  # once for both
     assert [c for batch in started for c in batch.deleted_ids] == [contact]
     assert [c for batch in started for c in batch.contact_ids] == []
+
+
+def test_events_of_a_switched_off_import_are_acknowledged_and_dropped(
+    database_url: str, key_file: Path, started: list[Batch]
+) -> None:
+    connection = LexsyncConnection(
+        database_url=database_url,
+        lexoffice_api_key=SecretStr("not-used"),
+        organization_id=ORGANIZATION,
+    )
+    connection.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
+    settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
+    runtime = build_receiver(settings, connection=connection, starter=started.append)
+    with TestClient(runtime.app) as receiver:
+        dropped = event_body("delivery-note.created")
+        kept = event_body("order-confirmation.created")
+        assert (
+            receiver.post(CALLBACK_PATH, content=dropped, headers=signed(dropped)).status_code
+            == 200
+        )
+        assert receiver.post(CALLBACK_PATH, content=kept, headers=signed(kept)).status_code == 202
+    assert [row["event_type"] for row in stored(runtime)] == ["order-confirmation.created"]

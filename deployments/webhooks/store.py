@@ -55,7 +55,7 @@ class EventStore:
             ]
 
     def claim(self, max_contacts: int, redispatch_after: float) -> Batch | None:
-        """Claim the events of up to `max_contacts` contacts as one batch; None if none wait."""
+        """Claim the events of up to `max_contacts` resources as one batch; None if none wait."""
         batch_id = uuid.uuid4().hex
         with self.sessions.begin() as session:
             rows = queries.claim_webhook_events(
@@ -85,8 +85,10 @@ class EventStore:
 
 
 def _family(event_types: set[str]) -> str:
-    """ "contact" or "article": the resource kind its events name (ids are never shared)."""
-    return min(event_types).split(".", 1)[0]
+    """The resource kind its events name: "contact", "article", "invoice" (a payment event
+    names its invoice), "order-confirmation" or "delivery-note" (ids are never shared)."""
+    family = min(event_types).split(".", 1)[0]
+    return "invoice" if family == "payment" else family
 
 
 def _stale_before(seconds: float) -> dt.datetime:

@@ -304,18 +304,19 @@ def test_a_sender_that_hangs_up_is_one_log_line_without_a_traceback(
 def test_article_invoice_and_payment_events_are_stored_and_batched_by_family(
     receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
 ) -> None:
-    article, invoice, contact = (str(uuid.uuid4()) for _ in range(3))
+    article, invoice, paid, contact = (str(uuid.uuid4()) for _ in range(4))
     bodies = [
         event_body("article.changed", resourceId=article),
         event_body("invoice.status.changed", resourceId=invoice),
         event_body("payment.changed", resourceId=invoice),
         event_body("contact.deleted", resourceId=contact),
+        event_body("payment.changed", resourceId=paid),  # names its invoice alone
     ]
     for body in bodies:
         assert receiver.post(CALLBACK_PATH, content=body, headers=signed(body)).status_code == 202
-    wait_until(lambda: sum(batch.event_count for batch in started) == 4)
+    wait_until(lambda: sum(batch.event_count for batch in started) == 5)
     assert sorted(a for batch in started for a in batch.article_ids) == [article]
-    assert [i for batch in started for i in batch.invoice_ids] == [invoice]  # once for both
+    assert sorted(i for batch in started for i in batch.invoice_ids) == sorted([invoice, paid])
     assert [c for batch in started for c in batch.deleted_ids] == [contact]
     assert [c for batch in started for c in batch.contact_ids] == []
 

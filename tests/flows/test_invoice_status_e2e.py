@@ -1,6 +1,6 @@
-"""End to end with the sandbox: an invoice lexsync created is finalized, paid and voided in
-lexoffice → signed `invoice.*` / `payment.changed` webhooks → the receiver → the events flow
-→ the work report."""
+"""End to end with the sandbox: an invoice lexsync created is finalized, part paid, paid
+and voided in lexoffice → signed `invoice.*` / `payment.changed` webhooks → the receiver →
+the events flow → the work report."""
 
 from __future__ import annotations
 
@@ -51,7 +51,15 @@ def test_invoice_finalized_paid_and_voided_in_lexoffice_reach_the_work_report(
     )
     assert work_report(sessions, work_report_id).lexoffice_open_amount == HAND_CHECKED_GROSS
 
-    pay(sandbox, invoice_id, HAND_CHECKED_GROSS)
+    pay(sandbox, invoice_id, Decimal("100.00"))  # only payment.changed
+    wait_until(
+        lambda: (
+            work_report(sessions, work_report_id).lexoffice_open_amount
+            == HAND_CHECKED_GROSS - Decimal("100.00")
+        ),
+        timeout=60,
+    )
+    pay(sandbox, invoice_id, HAND_CHECKED_GROSS - Decimal("100.00"))
     wait_until(
         lambda: work_report(sessions, work_report_id).lexoffice_invoice_status == "paid",
         timeout=60,

@@ -227,6 +227,8 @@ def invoice_state_text(work_report: WorkReport) -> str:
     """The invoice's state in words, e.g. "RE0001 offen, Restbetrag 19,00 €"."""
     status = work_report.lexoffice_invoice_status
     number = work_report.lexoffice_invoice_number or "Entwurf ohne Nummer"
+    if status in FREEING and work_report.lexoffice_invoice_id is not None:
+        status = None  # invoiced anew since: the new invoice's state is not read yet
     if status in FREEING:
         return (
             f"{number} in lexoffice {STATUS_WORDS[status]}: wieder abrechenbar "

@@ -16,6 +16,7 @@ from flows.customer_events import sync_contacts
 from flows.full_sync import full_sync
 from flows.invoice import create_invoice
 from tasks.connection import LexsyncConnection
+from tasks.invoice_status import invoice_state_text
 from tasks.report import RunReport, render_markdown
 from tests.flows.conftest import connection_name, edit_in_lexoffice, requests_log
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
@@ -99,8 +100,12 @@ def test_voided_invoice_frees_the_work_report_and_is_never_re_invoiced_by_itself
     markdown = render_markdown(report)
     assert "Rechnungen (Stand in lexoffice)" in markdown and "wieder offen" in markdown
 
+    assert "wieder abrechenbar" in invoice_state_text(work_report(sessions, work_report_id))
+
     again = create_invoice(work_report_id, connection_name(connection))  # a person decides
     assert str(again.invoice_id) != invoice_id
+    shown = invoice_state_text(work_report(sessions, work_report_id))
+    assert "storniert" not in shown and "noch nicht gelesen" in shown
 
 
 def test_events_of_invoices_lexsync_did_not_create_cost_no_read(

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     with system_sessions(url).begin() as session:
         _print_links(session)
         _print_runs(session)
+        _print_invoices(session)
         errors = _print_issues(session)
     errors += _print_last_reports(args.connection)
     return EXIT_PROBLEMS if errors else EXIT_OK
@@ -78,6 +79,19 @@ def _print_runs(session: Session) -> None:
         print("  none yet")
     for run_id, last_change, changes in rows:
         print(f"  {last_change:%Y-%m-%d %H:%M:%S %Z}  run {run_id}: {changes} changes")
+
+
+def _print_invoices(session: Session) -> None:
+    """What became in lexoffice of each invoice lexsync created (tasks/invoice_status.py)."""
+    from connectors.fieldservice import queries
+    from tasks.invoice_status import invoice_state_text
+
+    reports = queries.invoiced_work_reports(session)
+    print("\ninvoices lexsync created (state in lexoffice):")
+    if not reports:
+        print("  none yet")
+    for report in reports:
+        print(f"  work report {report.id}: {invoice_state_text(report)}")
 
 
 def _print_issues(session: Session) -> int:

@@ -19,18 +19,21 @@ def ensure_subscriptions_flow(
     ),
     connection: str = connection_parameter(),
 ) -> RunReport:
-    """Make sure lexoffice sends contact.created, .changed and .deleted to `callback_url`.
+    """Make sure lexoffice sends `callback_url` exactly the events the settings need.
 
-    Lists the connection's subscriptions, creates the missing ones (also those lexoffice
-    dropped after failed deliveries or a key change); 409 counts as present. The report
-    shows each event type as present, created or failed (with lexoffice's reason, e.g. the
+    Contact events while customers are imported, article events while products or
+    activities are, the document events of the types the document import takes, and the
+    invoice and payment events. Lists the connection's subscriptions, creates the missing ones
+    (also those lexoffice dropped after failed deliveries or a key change; 409 counts as
+    present) and deletes those of a switched-off import. The report shows each event type as
+    present, created, deleted or failed (with lexoffice's reason, e.g. the
     URL is not HTTPS or did not answer lexoffice's HEAD probe). Writes neither the system
     database nor lexoffice records, so it takes no company lock.
     """
     title = f"Webhook subscriptions of {connection} for {callback_url}"
 
     def steps(run: Run) -> None:
-        ensure_event_subscriptions(run.client, callback_url, run.report)
+        ensure_event_subscriptions(run.client, callback_url, run.report, run.settings)
 
     frame = Frame(system=False, lock=False)
     return run_job(connection, "webhook-subscriptions", title, steps, frame)

@@ -25,6 +25,7 @@ ENTITIES = {
     "order confirmations": "Auftragsbestätigungen",
     "delivery notes": "Lieferscheine",
     "invoice": "Rechnung",
+    "invoices": "Rechnungen (Stand in lexoffice)",
     "event subscriptions": "Ereignis-Abonnements",
 }
 DIRECTIONS = {
@@ -56,6 +57,8 @@ OTHER_COUNTS = {
     "not in the system": "nicht im System",
     "marked": "markiert",
     "present": "vorhanden",
+    "status updated": "Stand übernommen",
+    "not invoiced by lexsync": "nicht von lexsync erstellt (ignoriert)",
 }
 # One line each, under the table, for the counts that present in a report puzzle people.
 EXPLANATIONS = {

@@ -1,4 +1,5 @@
-"""The customer flow's steps: apply changed contacts, mark deleted ones, close the batch.
+"""The events flow's steps: apply changed contacts and articles, mark deleted contacts, close
+the batch.
 
 Changed or new contacts go through `tasks.sync.single.import_contacts`, the full sync's own
 code (mapping, the import switch, conflict policy, links, journal), so an event can never
@@ -22,6 +23,7 @@ from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.journal import journal
 from tasks.sync.single import import_contacts
+from tasks.sync.single_articles import import_articles
 
 SECTION = ("customers", "lexoffice → system")
 
@@ -37,6 +39,20 @@ def import_changed_contacts(
 ) -> dict[str, int]:
     """Read each contact from lexoffice and apply it with the full sync's rules."""
     return import_contacts(sessions, client, settings, contact_ids, run_id, report)
+
+
+@task(cache_policy=NO_CACHE)
+def import_changed_articles(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    article_ids: list[str],
+    run_id: str,
+    report: RunReport,
+) -> dict[str, int]:
+    """Read each article from lexoffice and apply it to its product or activity with the
+    full sync's rules (a deleted one: its link marked, the system record kept)."""
+    return import_articles(sessions, client, settings, article_ids, run_id, report)
 
 
 @task(cache_policy=NO_CACHE)

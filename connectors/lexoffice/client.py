@@ -24,6 +24,7 @@ from connectors.lexoffice.models import (
     Profile,
     VoucherlistEntry,
 )
+from connectors.lexoffice.models.payments import Payments
 from connectors.lexoffice.models.vouchers import SalesVoucher
 from connectors.lexoffice.pacing import FileSlotStore, Pacer, SlotPlan, SlotStore
 from connectors.lexoffice.paging import Listing, iter_items
@@ -167,6 +168,10 @@ class LexofficeClient:
 
     def get_invoice(self, invoice_id: str) -> Invoice:
         return self._get(f"/v1/invoices/{invoice_id}", Invoice)
+
+    def get_payments(self, voucher_id: str) -> Payments:
+        """The payment state of a finalized voucher (a draft: 406)."""
+        return self._get(f"/v1/payments/{voucher_id}", Payments)
 
     def create_order_confirmation(
         self, voucher: OrderConfirmation, *, finalize: bool = False, preceding_id: str | None = None

@@ -2,7 +2,7 @@
 
     HEAD /webhooks/lexoffice   200 (lexoffice probes the URL before it subscribes)
     POST /webhooks/lexoffice   X-Lxo-Signature: <base64 RSA-SHA512 of the raw body>
-        202 stored (a flow run follows asynchronously)     200 duplicate or not a contact event
+        202 stored (a flow run follows asynchronously)     200 duplicate or an event not handled
         401 missing or bad signature (lexoffice retries: a key mix-up loses nothing)
         413 body larger than max_body_bytes                 400 not the expected JSON
         403 an event of an organization no connection belongs to
@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from deployments.webhooks.config import CALLBACK_PATH
-from deployments.webhooks.events import parse_event
+from deployments.webhooks.events import HANDLED_EVENTS, parse_event
 from deployments.webhooks.intake import GroupWriter
 from deployments.webhooks.signature import signature_valid
 from deployments.webhooks.store import EventStore
@@ -63,6 +63,9 @@ class Destination:
     connection: str
     store: EventStore
     notify: Callable[[], None]
+    # The event types the connection's settings need (as subscribed); the rest are
+    # acknowledged and dropped (a switched-off import, a subscription not yet removed).
+    wanted: frozenset[str] = frozenset(HANDLED_EVENTS)
     writer: GroupWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +141,7 @@ async def _handle(receiver: Receiver, request: Request) -> tuple[int, str]:
     destination = receiver.destinations.get(event.organization_id)
     if destination is None:
         return 403, "unknown organization"
-    if not event.is_contact_event:
+    if event.event_type.lower() not in destination.wanted:
         return 200, "ignored"
     try:
         stored = await destination.writer.record(event)

@@ -113,6 +113,10 @@ def flow_parameters(batch: Batch, connection: str) -> dict[str, Any]:
         "contact_ids": batch.contact_ids,
         "connection": connection,
         "deleted_ids": batch.deleted_ids,
+        "article_ids": batch.article_ids,
+        "invoice_ids": batch.invoice_ids,
+        "order_confirmation_ids": batch.order_confirmation_ids,
+        "delivery_note_ids": batch.delivery_note_ids,
         "batch_id": batch.batch_id,
     }
 

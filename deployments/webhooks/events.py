@@ -9,8 +9,21 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.alias_generators import to_camel
 
-CONTACT_EVENTS = ("contact.created", "contact.changed", "contact.deleted")
+from tasks.subscriptions import (
+    ARTICLE_EVENT_TYPES,
+    CONTACT_EVENT_TYPES,
+    DOCUMENT_EVENT_TYPES,
+    INVOICE_EVENT_TYPES,
+    MANAGED_EVENT_TYPES,
+)
+
+CONTACT_EVENTS = CONTACT_EVENT_TYPES
 CONTACT_DELETED = "contact.deleted"
+ARTICLE_EVENTS = ARTICLE_EVENT_TYPES
+INVOICE_EVENTS = INVOICE_EVENT_TYPES
+DOCUMENT_EVENTS = DOCUMENT_EVENT_TYPES
+# The events the receiver stores and a flow run applies; others are acknowledged and dropped.
+HANDLED_EVENTS = MANAGED_EVENT_TYPES
 
 
 class CallbackEvent(BaseModel):
@@ -27,6 +40,10 @@ class CallbackEvent(BaseModel):
     @property
     def is_contact_event(self) -> bool:
         return self.event_type.lower() in CONTACT_EVENTS
+
+    @property
+    def is_handled(self) -> bool:
+        return self.event_type.lower() in HANDLED_EVENTS
 
     def utc_date(self) -> dt.datetime:
         return self.event_date.astimezone(dt.UTC)

@@ -31,6 +31,7 @@ from tasks.connection import LexsyncConnection, MissingApiKeyError, load_connect
 from tasks.connection_registry import active_connection_names
 from tasks.resources import system_sessions
 from tasks.schema import OutdatedSchemaError, require_current_schema
+from tasks.subscriptions import wanted_event_types
 
 
 class ReceiverSetupError(RuntimeError):
@@ -110,7 +111,8 @@ def build_receiver(
             continue
         store = EventStore(system_sessions(conn.database_url))
         dispatchers[name] = Dispatcher(store, starter_for(name), settings)
-        destinations[organization] = Destination(name, store, dispatchers[name].notify)
+        wanted = frozenset(wanted_event_types(conn.settings))
+        destinations[organization] = Destination(name, store, dispatchers[name].notify, wanted)
     if not destinations:
         raise ReceiverSetupError(f"no connection can be served: {skipped or 'none configured'}")
     receiver = Receiver(public_key, destinations, settings.max_body_bytes)

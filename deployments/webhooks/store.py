@@ -16,12 +16,18 @@ from deployments.webhooks.events import CONTACT_DELETED, CallbackEvent
 
 @dataclass(frozen=True)
 class Batch:
-    """What one customer flow run gets: contacts to sync, contacts deleted in lexoffice."""
+    """What one events flow run gets: contacts to sync, contacts deleted in lexoffice, and
+    articles to sync (created, changed or deleted: each is read and applied as it is now),
+    invoices whose state to read (invoice and payment events), documents to import."""
 
     batch_id: str
     contact_ids: list[str]
     deleted_ids: list[str] = field(default_factory=list)
     event_count: int = 0
+    article_ids: list[str] = field(default_factory=list)
+    invoice_ids: list[str] = field(default_factory=list)
+    order_confirmation_ids: list[str] = field(default_factory=list)
+    delivery_note_ids: list[str] = field(default_factory=list)
 
 
 class EventStore:
@@ -49,7 +55,7 @@ class EventStore:
             ]
 
     def claim(self, max_contacts: int, redispatch_after: float) -> Batch | None:
-        """Claim the events of up to `max_contacts` contacts as one batch; None if none wait."""
+        """Claim the events of up to `max_contacts` resources as one batch; None if none wait."""
         batch_id = uuid.uuid4().hex
         with self.sessions.begin() as session:
             rows = queries.claim_webhook_events(
@@ -62,13 +68,27 @@ class EventStore:
             types[str(row["resource_id"])].add(row["event_type"])
         # A deleted contact stays deleted (lexoffice never revives an id), whatever the order
         # in which its events arrived.
-        deleted = sorted(c for c, seen in types.items() if CONTACT_DELETED in seen)
-        changed = sorted(c for c in types if c not in deleted)
-        return Batch(batch_id, changed, deleted, len(rows))
+        contacts = {r: seen for r, seen in types.items() if _family(seen) == "contact"}
+        articles = sorted(r for r, seen in types.items() if _family(seen) == "article")
+        invoices = sorted(r for r, seen in types.items() if _family(seen) == "invoice")
+        deleted = sorted(c for c, seen in contacts.items() if CONTACT_DELETED in seen)
+        changed = sorted(c for c in contacts if c not in deleted)
+        confirmations = sorted(r for r, s in types.items() if _family(s) == "order-confirmation")
+        notes = sorted(r for r, seen in types.items() if _family(seen) == "delivery-note")
+        return Batch(
+            batch_id, changed, deleted, len(rows), articles, invoices, confirmations, notes
+        )
 
     def waiting(self, redispatch_after: float) -> int:
         with self.sessions.begin() as session:
             return queries.count_claimable_webhook_events(session, _stale_before(redispatch_after))
+
+
+def _family(event_types: set[str]) -> str:
+    """The resource kind its events name: "contact", "article", "invoice" (a payment event
+    names its invoice), "order-confirmation" or "delivery-note" (ids are never shared)."""
+    family = min(event_types).split(".", 1)[0]
+    return "invoice" if family == "payment" else family
 
 
 def _stale_before(seconds: float) -> dt.datetime:

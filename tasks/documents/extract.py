@@ -107,7 +107,7 @@ def fetch_documents(
     fetched = FetchedDocuments()
     for lexoffice_id, document_type in listed:
         try:
-            document = _get(client, lexoffice_id, DocumentType(document_type))
+            document = get_document(client, lexoffice_id, DocumentType(document_type))
         except (LexofficeError, pydantic.ValidationError) as error:
             fetched.failures[lexoffice_id] = _why(error)
         else:
@@ -124,7 +124,9 @@ def _why(error: Exception) -> str:
     return f"lexoffice sent it in a form lexsync cannot read: {error}"
 
 
-def _get(client: LexofficeClient, lexoffice_id: str, document_type: DocumentType) -> Document:
+def get_document(
+    client: LexofficeClient, lexoffice_id: str, document_type: DocumentType
+) -> Document:
     if document_type == DocumentType.ORDER_CONFIRMATION:
         return client.get_order_confirmation(lexoffice_id)
     return client.get_delivery_note(lexoffice_id)

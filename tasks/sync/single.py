@@ -24,10 +24,11 @@ from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import remote_frame
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
-from tasks.sync.entities import CUSTOMERS, raw
+from tasks.sync.entities import CUSTOMERS, EntitySide, raw
 from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
 from tasks.sync.load import apply_entity_plan
 from tasks.sync.plan import diff_settings_for
+from tasks.sync.storable import hold_back_unstorable
 
 SIDE = CUSTOMERS
 
@@ -43,15 +44,31 @@ def import_contacts(
     """Import or update these lexoffice contacts; returns lexoffice id → local customer id."""
     wanted = set(lexoffice_ids)
     lexoffice = _fetch_contacts(client, wanted, report)
+    return import_chosen(sessions, client, settings, SIDE, wanted, lexoffice, run_id, report)
+
+
+def import_chosen(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    side: EntitySide,
+    wanted: set[str],
+    lexoffice: LexofficeSide,
+    run_id: str,
+    report: RunReport,
+) -> dict[str, int]:
+    """Apply these lexoffice records (already read) of one entity exactly as the full sync
+    would; a wanted id missing from `lexoffice` is a record gone from lexoffice (its link is
+    marked, as by the full sync). Returns lexoffice id → local id of the wanted records."""
     with sessions.begin() as session:
-        system = read_system_side(session, SIDE)
+        system = read_system_side(session, side)
     chosen_links = system.links["lexoffice_id"].isin(wanted)
-    # Records linked to other contacts are left out: they must not match the chosen ones.
+    # Records linked to other lexoffice records are left out: they must not match the chosen.
     others = set(system.links.loc[~chosen_links, "local_id"])
     system = _narrow_system(system, chosen_links, others)
-    plan = _narrow_plan(_diff(system, lexoffice, settings), "lexoffice_id", wanted)
-    _apply(client, sessions, plan, system, lexoffice, settings, run_id, report)
-    links = _links(sessions)
+    plan = _narrow_plan(_diff(side, system, lexoffice, settings), "lexoffice_id", wanted)
+    _apply(client, sessions, side, plan, system, lexoffice, settings, run_id, report)
+    links = _links(sessions, side)
     return {
         lexoffice_id: local_id for local_id, lexoffice_id in links.items() if lexoffice_id in wanted
     }
@@ -77,11 +94,11 @@ def export_customers(
         system.links["lexoffice_id"]
     )
     lexoffice = _fetch_contacts(client, candidates, report)
-    plan = _narrow_plan(_diff(system, lexoffice, settings), "local_id", wanted)
-    _apply(client, sessions, plan, system, lexoffice, settings, run_id, report)
+    plan = _narrow_plan(_diff(SIDE, system, lexoffice, settings), "local_id", wanted)
+    _apply(client, sessions, SIDE, plan, system, lexoffice, settings, run_id, report)
     return {
         local_id: lexoffice_id
-        for local_id, lexoffice_id in _links(sessions).items()
+        for local_id, lexoffice_id in _links(sessions, SIDE).items()
         if local_id in wanted
     }
 
@@ -131,9 +148,13 @@ def _narrow_system(system: SystemSide, keep_links: pd.Series, drop_local: set[An
     return SystemSide(local=local, links=system.links.loc[keep_links], held_back=0)
 
 
-def _diff(system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings) -> Plan:
-    diff_settings = diff_settings_for(settings, SIDE)
-    return diff_records(SIDE.spec, system.local, lexoffice.remote, system.links, diff_settings)
+def _diff(
+    side: EntitySide, system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings
+) -> Plan:
+    diff_settings = diff_settings_for(settings, side)
+    plan = diff_records(side.spec, system.local, lexoffice.remote, system.links, diff_settings)
+    hold_back_unstorable(plan, side, system.local)  # as the full sync's `plan_changes`
+    return plan
 
 
 _PLAN_PARTS = (
@@ -162,6 +183,7 @@ def _narrow_plan(plan: Plan, key: str, chosen: set[Any]) -> Plan:
 def _apply(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
+    side: EntitySide,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
@@ -169,9 +191,9 @@ def _apply(
     run_id: str,
     report: RunReport,
 ) -> None:
-    diff_settings = diff_settings_for(settings, SIDE)
+    diff_settings = diff_settings_for(settings, side)
     sections = apply_entity_plan(
-        client, sessions, SIDE, plan, system, lexoffice, diff_settings, run_id
+        client, sessions, side, plan, system, lexoffice, diff_settings, run_id
     )
     for section in sections:
         target = report.section(section.entity, section.direction)
@@ -179,7 +201,7 @@ def _apply(
         target.problems += section.problems
 
 
-def _links(sessions: sessionmaker[Session]) -> dict[int, str]:
+def _links(sessions: sessionmaker[Session], side: EntitySide) -> dict[int, str]:
     with sessions.begin() as session:
-        rows = queries.link_rows(session, SIDE.entity)
+        rows = queries.link_rows(session, side.entity)
     return {row["local_id"]: str(row["lexoffice_id"]) for row in rows}

@@ -14,6 +14,7 @@ from connectors.fieldservice.db import current_revision, head_revision, migrate
 from connectors.fieldservice.models import IssueKind, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
+from tasks.invoicing.wording import euro as german_euro
 from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
@@ -118,6 +119,28 @@ def test_invoice_prints_the_result_and_refuses_a_second_invoice(
     assert f"gross {HAND_CHECKED_GROSS} EUR" in out
     assert main(["invoice", str(seeded.work_report_id)]) == 2  # input error: nothing sent
     assert "already invoiced" in capsys.readouterr().err
+
+
+def test_status_shows_what_became_of_each_invoice_in_lexoffice(
+    sandbox: SandboxServer, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded = seed_linked_work_report(sessions, sandbox.control)
+    main(["invoice", str(seeded.work_report_id)])
+    [invoice] = (
+        sandbox.client()
+        .get("/v1/voucherlist", params={"voucherType": "invoice", "voucherStatus": "any"})
+        .json()["content"]
+    )
+    sandbox.control.patch(f"/invoices/{invoice['id']}", json={"voucherStatus": "open"})
+    sandbox.control.post(f"/payments/{invoice['id']}", json={"amount": 100})
+    main(["sync"])  # reconciles through the voucherlist (no receiver here)
+    capsys.readouterr()
+
+    main(["status"])
+
+    out = capsys.readouterr().out
+    rest = german_euro(HAND_CHECKED_GROSS - 100)
+    assert f"work report {seeded.work_report_id}: RE0001 offen, Restbetrag {rest}" in out, out
 
 
 def test_status_shows_links_runs_and_open_errors(

@@ -26,6 +26,7 @@ from deployments.webhooks.runtime import ReceiverRuntime, ReceiverSetupError, bu
 from deployments.webhooks.store import Batch
 from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
+from tasks.settings import DocumentImport
 from tests.support.databases import ThrowawayDatabases
 from tests.support.sandbox import wait_until
 
@@ -239,7 +240,7 @@ def test_event_of_a_foreign_organization_is_refused(
 def test_other_event_types_are_acknowledged_but_not_synced(
     receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
 ) -> None:
-    body = event_body("invoice.changed")
+    body = event_body("quotation.changed")
     response = receiver.post(CALLBACK_PATH, content=body, headers=signed(body))
     assert response.status_code == 200  # not retried by lexoffice
     assert_nothing_happened(runtime, started)
@@ -298,3 +299,45 @@ def test_a_sender_that_hangs_up_is_one_log_line_without_a_traceback(
     assert len(hung_up) == 1 and "192.0.2.7" in hung_up[0].getMessage()
     assert [r for r in caplog.records if r.exc_info] == []
     assert_nothing_happened(runtime, started)
+
+
+def test_article_invoice_and_payment_events_are_stored_and_batched_by_family(
+    receiver: TestClient, runtime: ReceiverRuntime, started: list[Batch]
+) -> None:
+    article, invoice, paid, contact = (str(uuid.uuid4()) for _ in range(4))
+    bodies = [
+        event_body("article.changed", resourceId=article),
+        event_body("invoice.status.changed", resourceId=invoice),
+        event_body("payment.changed", resourceId=invoice),
+        event_body("contact.deleted", resourceId=contact),
+        event_body("payment.changed", resourceId=paid),  # names its invoice alone
+    ]
+    for body in bodies:
+        assert receiver.post(CALLBACK_PATH, content=body, headers=signed(body)).status_code == 202
+    wait_until(lambda: sum(batch.event_count for batch in started) == 5)
+    assert sorted(a for batch in started for a in batch.article_ids) == [article]
+    assert sorted(i for batch in started for i in batch.invoice_ids) == sorted([invoice, paid])
+    assert [c for batch in started for c in batch.deleted_ids] == [contact]
+    assert [c for batch in started for c in batch.contact_ids] == []
+
+
+def test_events_of_a_switched_off_import_are_acknowledged_and_dropped(
+    database_url: str, key_file: Path, started: list[Batch]
+) -> None:
+    connection = LexsyncConnection(
+        database_url=database_url,
+        lexoffice_api_key=SecretStr("not-used"),
+        organization_id=ORGANIZATION,
+    )
+    connection.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
+    settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
+    runtime = build_receiver(settings, connection=connection, starter=started.append)
+    with TestClient(runtime.app) as receiver:
+        dropped = event_body("delivery-note.created")
+        kept = event_body("order-confirmation.created")
+        assert (
+            receiver.post(CALLBACK_PATH, content=dropped, headers=signed(dropped)).status_code
+            == 200
+        )
+        assert receiver.post(CALLBACK_PATH, content=kept, headers=signed(kept)).status_code == 202
+    assert [row["event_type"] for row in stored(runtime)] == ["order-confirmation.created"]

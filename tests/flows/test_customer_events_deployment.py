@@ -35,5 +35,9 @@ def test_batch_starts_one_deployment_run_even_when_started_twice() -> None:
         "contact_ids": batch.contact_ids,
         "connection": "werkstatt",
         "deleted_ids": batch.deleted_ids,
+        "article_ids": [],
+        "invoice_ids": [],
+        "order_confirmation_ids": [],
+        "delivery_note_ids": [],
         "batch_id": batch.batch_id,
     }

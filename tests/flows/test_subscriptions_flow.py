@@ -1,4 +1,4 @@
-"""Subscription management: lexoffice has the three contact events for the callback URL."""
+"""Subscription management: lexoffice has exactly the events the settings need for the URL."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from deployments.cli import main
 from flows.full_sync import full_sync
 from flows.subscriptions import ensure_subscriptions_flow
 from tasks.connection import LexsyncConnection
-from tasks.subscriptions import CONTACT_EVENT_TYPES, ensure_subscriptions
+from tasks.settings import DocumentImport, SyncSettings
+from tasks.subscriptions import (
+    ARTICLE_EVENT_TYPES,
+    CONTACT_EVENT_TYPES,
+    DELIVERY_NOTE_EVENT_TYPES,
+    ensure_subscriptions,
+    wanted_event_types,
+)
 from tests.flows.conftest import connection_name, requests_log
 from tests.support.sandbox import WebhookReceiver
 
@@ -40,11 +47,30 @@ def counts(connection: LexsyncConnection, url: str) -> dict[str, int]:
     return {k: v for k, v in section.counts.items() if v}
 
 
-def test_creates_the_three_contact_subscriptions(
+WANTED = wanted_event_types(SyncSettings())  # everything on: 19 event types
+
+
+def test_creates_the_subscriptions_the_settings_need(
     sandbox: SandboxServer, connection: LexsyncConnection, callback: str
 ) -> None:
-    assert counts(connection, callback) == {"created": 3}
-    assert subscribed(sandbox) == sorted((t, callback) for t in CONTACT_EVENT_TYPES)
+    assert counts(connection, callback) == {"created": len(WANTED)}
+    assert subscribed(sandbox) == sorted((t, callback) for t in WANTED)
+
+
+def test_a_switched_off_import_unsubscribes_its_events_and_says_so(
+    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+) -> None:
+    counts(connection, callback)
+    connection.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
+    connection.settings.products.import_enabled = False
+    connection.settings.activities.import_enabled = False
+    connection.save(connection_name(connection), overwrite=True)
+
+    dropped = len(DELIVERY_NOTE_EVENT_TYPES) + len(ARTICLE_EVENT_TYPES)
+    assert counts(connection, callback) == {"present": len(WANTED) - dropped, "deleted": dropped}
+    left = {t for t, _ in subscribed(sandbox)}
+    assert left.isdisjoint(DELIVERY_NOTE_EVENT_TYPES + ARTICLE_EVENT_TYPES)
+    assert set(CONTACT_EVENT_TYPES) <= left
 
 
 def test_second_run_finds_them_present_and_sends_nothing(
@@ -53,7 +79,7 @@ def test_second_run_finds_them_present_and_sends_nothing(
     counts(connection, callback)
     posts = len(requests_log(sandbox, "POST"))
 
-    assert counts(connection, callback) == {"present": 3}
+    assert counts(connection, callback) == {"present": len(WANTED)}
     assert len(requests_log(sandbox, "POST")) == posts
 
 
@@ -76,8 +102,8 @@ def test_subscription_lexoffice_dropped_is_created_again(
         dropped = http.get("/v1/event-subscriptions").json()["content"][0]
         http.delete(f"/v1/event-subscriptions/{dropped['subscriptionId']}").raise_for_status()
 
-    assert counts(connection, callback) == {"present": 2, "created": 1}
-    assert len(subscribed(sandbox)) == 3
+    assert counts(connection, callback) == {"present": len(WANTED) - 1, "created": 1}
+    assert len(subscribed(sandbox)) == len(WANTED)
 
 
 class RacingClient:
@@ -116,7 +142,7 @@ def test_cli_exits_0_when_all_present_and_3_when_lexoffice_refuses_the_url(
     # Nothing answers there: lexoffice's HEAD probe fails, the create is refused (406).
     unreachable = "http://127.0.0.1:9/webhooks/lexoffice"
     assert main(["subscribe", "--callback-url", unreachable, "--connection", name]) == 3
-    assert len(subscribed(sandbox)) == 3
+    assert len(subscribed(sandbox)) == len(WANTED)
 
 
 def test_full_sync_recreates_subscriptions_when_a_callback_url_is_configured(
@@ -128,4 +154,4 @@ def test_full_sync_recreates_subscriptions_when_a_callback_url_is_configured(
     report = full_sync(connection=connection_name(connection))
 
     assert report.failed == 0, report.problems
-    assert subscribed(sandbox) == sorted((t, callback) for t in CONTACT_EVENT_TYPES)
+    assert subscribed(sandbox) == sorted((t, callback) for t in WANTED)

@@ -35,6 +35,7 @@ from connectors.fieldservice.models.webhook_event import WebhookEvent, WebhookEv
 from connectors.fieldservice.models.work_report import (
     AdditionalPosition,
     DiscountKind,
+    InvoiceStatusCursor,
     LabourEntry,
     MachineUse,
     MaterialUse,
@@ -58,6 +59,7 @@ __all__ = [
     "EmployeeFunction",
     "InvoiceAttempt",
     "InvoiceAttemptStatus",
+    "InvoiceStatusCursor",
     "IssueKind",
     "JournalEntity",
     "LabourEntry",

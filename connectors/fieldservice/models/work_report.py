@@ -86,6 +86,15 @@ class WorkReport(Timestamps, Base):
     lexoffice_invoice_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     lexoffice_invoice_number: Mapped[str | None] = mapped_column(sa.String(50))
     invoiced_at: Mapped[dt.datetime | None] = mapped_column(ct.UTCDateTime())
+    # What became of the invoice in lexoffice (tasks/invoice_status.py): its status (draft,
+    # open, paid, voided, …), what is still owed, when it was paid in full, and lexoffice's
+    # updatedDate of the state applied (an older state never overwrites a newer one).
+    lexoffice_invoice_status: Mapped[str | None] = mapped_column(sa.String(20))
+    lexoffice_open_amount: Mapped[Decimal | None] = mapped_column(ct.amount())
+    lexoffice_paid_at: Mapped[dt.datetime | None] = mapped_column(ct.UTCDateTime())
+    lexoffice_invoice_updated_at: Mapped[dt.datetime | None] = mapped_column(ct.UTCDateTime())
+    # The invoice voided in lexoffice that freed this report to be invoiced again.
+    lexoffice_voided_invoice_id: Mapped[uuid.UUID | None]
 
     customer: Mapped[Customer] = relationship()
     project: Mapped[Project | None] = relationship()
@@ -121,6 +130,16 @@ def _positions(class_name: str) -> Any:
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+
+class InvoiceStatusCursor(Base):
+    """Per connection: the voucherlist's updatedDate up to which invoice states are known."""
+
+    __tablename__ = "invoice_status_cursors"
+    entity_label = "invoice status cursor"
+
+    connection: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    last_updated_at: Mapped[dt.datetime] = mapped_column(ct.UTCDateTime())
 
 
 class WorkReportSection(Base):

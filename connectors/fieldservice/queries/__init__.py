@@ -39,6 +39,13 @@ from connectors.fieldservice.queries.documents import (
     save_document_import,
     set_cursor,
 )
+from connectors.fieldservice.queries.invoice_status import (
+    earliest_invoiced_at,
+    get_invoice_status_cursor,
+    invoiced_work_reports,
+    set_invoice_status_cursor,
+    work_reports_by_invoice,
+)
 from connectors.fieldservice.queries.invoicing import (
     active_lexoffice_ids,
     add_invoice_attempt,
@@ -96,6 +103,7 @@ __all__ = [
     "customer_rows",
     "document_import_rows",
     "drop_pending_create",
+    "earliest_invoiced_at",
     "find_customer_by_address",
     "forget_marked_link",
     "get_activity_by_name",
@@ -104,6 +112,7 @@ __all__ = [
     "get_customer_by_number",
     "get_document_import",
     "get_invoice_attempt",
+    "get_invoice_status_cursor",
     "get_link",
     "get_link_by_lexoffice_id",
     "get_product",
@@ -114,6 +123,7 @@ __all__ = [
     "insert_customers",
     "insert_products",
     "insert_webhook_event",
+    "invoiced_work_reports",
     "journal_entries",
     "link_rows",
     "list_customers",
@@ -137,6 +147,7 @@ __all__ = [
     "save_document_import",
     "set_cursor",
     "set_invoice_attempt_status",
+    "set_invoice_status_cursor",
     "set_link_status",
     "table_rows",
     "update_activities",
@@ -145,4 +156,5 @@ __all__ = [
     "upsert_link",
     "upsert_links",
     "webhook_event_rows",
+    "work_reports_by_invoice",
 ]

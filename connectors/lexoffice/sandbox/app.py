@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from .config import SandboxConfig
 from .errors import ApiError, handle_api_error, handle_http_exception
 from .gateway import Gateway
-from .routes import articles, contacts, profile, subscriptions, voucherlist, vouchers
+from .routes import articles, contacts, payments, profile, subscriptions, voucherlist, vouchers
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ def create_app(config: SandboxConfig) -> Starlette:
             *voucherlist.ROUTES,
             *subscriptions.ROUTES,
             *profile.ROUTES,
+            *payments.ROUTES,
+            *payments.CONTROL_ROUTES,
             *control.ROUTES,
         ],
         middleware=[

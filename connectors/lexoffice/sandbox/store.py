@@ -15,7 +15,15 @@ from typing import Any
 
 from .config import OrganizationConfig, SandboxConfig
 
-COLLECTIONS = ("contacts", "articles", "invoices", "order-confirmations", "delivery-notes")
+# `payments`: invoice id → {"items": [...]}, the payments booked on it (routes/payments.py).
+COLLECTIONS = (
+    "contacts",
+    "articles",
+    "invoices",
+    "order-confirmations",
+    "delivery-notes",
+    "payments",
+)
 VOUCHER_COLLECTIONS = ("invoices", "order-confirmations", "delivery-notes")
 
 # Number ranges as lexoffice assigns them: customers 10001…, vendors 70001…,

@@ -17,6 +17,7 @@ from ..records.vouchers import BY_TYPE, KINDS
 from ..store import OrgStore
 from ..util import berlin_day, now, parse_any_dt
 from .common import flag, org_of, query_error
+from .payments import open_amount as invoice_open_amount
 
 VOUCHER_TYPES = {
     "salesinvoice", "salescreditnote", "purchaseinvoice", "purchasecreditnote", "invoice",
@@ -123,12 +124,12 @@ def _sort(request: Request) -> tuple[str, str]:
     return SORTABLE[prop.strip().lower()], direction
 
 
-def entry(record: dict[str, Any], voucher_type: str) -> dict[str, Any]:
+def entry(record: dict[str, Any], voucher_type: str, org: OrgStore) -> dict[str, Any]:
     """A voucher as the voucherlist shows it."""
     total = (record.get("totalPrice") or {}).get("totalGrossAmount", 0.0)
     open_amount = None
-    if voucher_type == "invoice" and record["voucherStatus"] != "draft":
-        open_amount = total if record["voucherStatus"] in ("open", "sepadebit") else 0.0
+    if voucher_type == "invoice":
+        open_amount = invoice_open_amount(org, record)  # less its payments
     address = record.get("address") or {}
     return {
         "id": record["id"],
@@ -162,15 +163,14 @@ async def voucherlist(request: Request) -> Response:
     checks = _filters(request)
     prop, direction = _sort(request)
     page, size = page_params(request)
+    org = org_of(request)
     found = [
-        pair
-        for pair in _candidates(org_of(request), types & set(BY_TYPE))
-        if all(c(pair[0]) for c in checks)
+        pair for pair in _candidates(org, types & set(BY_TYPE)) if all(c(pair[0]) for c in checks)
     ]
     found.sort(key=lambda pair: _sort_value(pair[0], prop), reverse=direction == "DESC")
     envelope = page_of(found, page, size, [sort_entry(prop.lower(), direction)], windowed=True)
     envelope["content"] = [
-        entry(record, voucher_type) for record, voucher_type in envelope["content"]
+        entry(record, voucher_type, org) for record, voucher_type in envelope["content"]
     ]
     return JSONResponse(envelope)
 

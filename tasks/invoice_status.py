@@ -1,0 +1,255 @@
+"""Invoice status back: what became in lexoffice of each invoice lexsync created.
+
+Kept on the work report: the voucher number once finalized, lexoffice's status (draft, open,
+paid, voided, …), the open amount and when it was paid in full. Driven by `invoice.*` and
+`payment.changed` events (both name the invoice): an invoice lexsync knows costs two reads
+(GET /v1/invoices/{id}, and GET /v1/payments/{id} unless it is a draft); any other invoice
+costs none. The full sync reconciles through the voucherlist (invoices updated since its
+cursor), so a missed event costs nothing but delay.
+
+An invoice voided (or a draft deleted) in lexoffice frees its work report: completed again, the
+attempt marked failed, so `lexsync invoice` may send a new one. lexsync never re-invoices by
+itself; the report says so, naming the next step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.fieldservice import queries
+from connectors.fieldservice.models import InvoiceAttemptStatus, WorkReport, WorkReportStatus
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.errors import NotFoundError, ValidationError
+from connectors.lexoffice.models import VoucherlistEntry
+from connectors.lexoffice.voucherlist import VoucherlistQuery
+from tasks.invoicing.wording import euro
+from tasks.report import Problem, RunReport
+
+SECTION = ("invoices", "lexoffice → system")
+DELETED = "deleted"  # not a lexoffice status: the draft is gone
+FREEING = frozenset({"voided", DELETED})
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    """An invoice as lexoffice has it now (`status` DELETED when it is gone)."""
+
+    status: str
+    voucher_number: str | None = None
+    open_amount: Decimal | None = None
+    paid_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+def read_invoice_state(client: LexofficeClient, invoice_id: str) -> InvoiceState:
+    """GET the invoice, and its payments unless it is a draft (at most two reads)."""
+    try:
+        invoice = client.get_invoice(invoice_id)
+    except NotFoundError:
+        return InvoiceState(DELETED)
+    status = invoice.voucher_status or "draft"
+    open_amount, paid_at = None, None
+    if status != "draft":
+        try:
+            payments = client.get_payments(invoice_id)
+        except ValidationError:  # 406: back to draft meanwhile; the next event tells
+            pass
+        else:
+            open_amount, paid_at = payments.open_amount, payments.paid_date
+    return InvoiceState(status, invoice.voucher_number, open_amount, paid_at, invoice.updated_date)
+
+
+@task(cache_policy=NO_CACHE)
+def update_invoice_states(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    invoice_ids: list[str],
+    report: RunReport,
+) -> int:
+    """Apply the current state of each invoice lexsync created; other ids are dropped
+    unread. Returns how many work reports changed."""
+    section = report.section(*SECTION)
+    with sessions.begin() as session:
+        known = queries.work_reports_by_invoice(session, (uuid.UUID(i) for i in invoice_ids))
+        known_ids = {str(invoice_id) for invoice_id in known}
+    section.count("not invoiced by lexsync", len(set(invoice_ids) - known_ids))
+    changed = 0
+    for invoice_id in sorted(known_ids):
+        state = read_invoice_state(client, invoice_id)
+        changed += _apply_one(sessions, uuid.UUID(invoice_id), state, report)
+    return changed
+
+
+@task(cache_policy=NO_CACHE)
+def reconcile_invoice_states(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    connection: str,
+    report: RunReport,
+) -> int:
+    """The full sync's safety net: invoices the voucherlist shows updated since the cursor
+    (whole days), applied when lexsync knows them. Returns how many work reports changed."""
+    with sessions.begin() as session:
+        since = queries.get_invoice_status_cursor(session, connection)
+        since = since or queries.earliest_invoiced_at(session)
+    if since is None:
+        return 0  # lexsync has created no invoice yet: nothing to read
+    query = VoucherlistQuery(
+        voucher_types=("invoice",),
+        updated_date_from=since.astimezone(BERLIN).date(),
+        sort="updatedDate,ASC",
+    )
+    entries = {entry.id: entry for entry in client.iter_voucherlist(query)}
+    with sessions.begin() as session:
+        known = queries.work_reports_by_invoice(session, (uuid.UUID(i) for i in entries))
+        paid_known = {i for i, r in known.items() if r.lexoffice_paid_at is not None}
+    changed = 0
+    for invoice_id in known:
+        entry = entries[str(invoice_id)]
+        state = _state_of_entry(client, entry, paid_known=invoice_id in paid_known)
+        changed += _apply_one(sessions, invoice_id, state, report)
+    newest = [e.updated_date for e in entries.values() if e.updated_date is not None]
+    if newest:
+        with sessions.begin() as session:
+            queries.set_invoice_status_cursor(session, connection, max(newest))
+    return changed
+
+
+def _state_of_entry(
+    client: LexofficeClient, entry: VoucherlistEntry, paid_known: bool
+) -> InvoiceState:
+    """The voucherlist has all but the paid date: read the payments once when newly paid."""
+    paid_at = None
+    if entry.voucher_status == "paid" and not paid_known:
+        paid_at = client.get_payments(entry.id).paid_date
+    return InvoiceState(
+        entry.voucher_status,
+        entry.voucher_number,
+        entry.open_amount,
+        paid_at,
+        entry.updated_date,
+    )
+
+
+def _apply_one(
+    sessions: sessionmaker[Session], invoice_id: uuid.UUID, state: InvoiceState, report: RunReport
+) -> int:
+    section = report.section(*SECTION)
+    with sessions.begin() as session:
+        work_report = queries.work_reports_by_invoice(session, [invoice_id]).get(invoice_id)
+        if work_report is None:  # freed meanwhile
+            section.count("unchanged")
+            return 0
+        outcome = apply_invoice_state(session, work_report, invoice_id, state)
+        label = f"Arbeitsnachweis {work_report.id}"
+        number = work_report.lexoffice_invoice_number
+        work_report_id = work_report.id
+    if outcome == "freed":
+        section.add_problem(_freed_problem(label, work_report_id, invoice_id, number, state))
+        return 1
+    section.count("status updated" if outcome == "updated" else "unchanged")
+    return 1 if outcome == "updated" else 0
+
+
+def apply_invoice_state(
+    session: Session, work_report: WorkReport, invoice_id: uuid.UUID, state: InvoiceState
+) -> str:
+    """ "updated", "unchanged" or "freed" (voided or deleted: the report may be invoiced
+    again). A state older than the one applied last is ignored (events arrive out of order)."""
+    seen = work_report.lexoffice_invoice_updated_at
+    if state.updated_at is not None and seen is not None and state.updated_at < seen:
+        return "unchanged"
+    if state.status in FREEING:
+        _free(session, work_report, invoice_id, state)
+        return "freed"
+    values = {
+        "lexoffice_invoice_status": state.status,
+        "lexoffice_invoice_number": state.voucher_number or work_report.lexoffice_invoice_number,
+        "lexoffice_open_amount": state.open_amount,
+        "lexoffice_paid_at": state.paid_at or _kept_paid_at(work_report, state),
+    }
+    changed = {k: v for k, v in values.items() if getattr(work_report, k) != v}
+    for key, value in changed.items():
+        setattr(work_report, key, value)
+    if state.updated_at is not None:
+        work_report.lexoffice_invoice_updated_at = state.updated_at
+    session.flush()
+    return "updated" if changed else "unchanged"
+
+
+def _kept_paid_at(work_report: WorkReport, state: InvoiceState) -> dt.datetime | None:
+    """The voucherlist has no paid date: keep the one known while the invoice stays paid."""
+    return work_report.lexoffice_paid_at if state.status == "paid" else None
+
+
+def _free(
+    session: Session, work_report: WorkReport, invoice_id: uuid.UUID, state: InvoiceState
+) -> None:
+    work_report.status = WorkReportStatus.COMPLETED
+    work_report.lexoffice_invoice_id = None
+    work_report.lexoffice_voided_invoice_id = invoice_id
+    work_report.lexoffice_invoice_status = state.status
+    work_report.lexoffice_open_amount = None
+    if state.updated_at is not None:
+        work_report.lexoffice_invoice_updated_at = state.updated_at
+    attempt = queries.get_invoice_attempt(session, work_report.id)
+    if attempt is not None:  # so that the next `lexsync invoice` sends a new invoice
+        how = "storniert" if state.status == "voided" else "gelöscht"
+        note = f"Rechnung {invoice_id} in lexoffice {how}"
+        queries.set_invoice_attempt_status(
+            session, attempt, InvoiceAttemptStatus.FAILED, error=note
+        )
+    session.flush()
+
+
+STATUS_WORDS = {
+    "draft": "Entwurf",
+    "open": "offen",
+    "paid": "bezahlt",
+    "paidoff": "ausgeglichen",
+    "voided": "storniert",
+    DELETED: "gelöscht",
+    "transferred": "Zahlung unterwegs",
+    "sepadebit": "Lastschrift unterwegs",
+}
+
+
+def invoice_state_text(work_report: WorkReport) -> str:
+    """The invoice's state in words, e.g. "RE0001 offen, Restbetrag 19,00 €"."""
+    status = work_report.lexoffice_invoice_status
+    number = work_report.lexoffice_invoice_number or "Entwurf ohne Nummer"
+    if status in FREEING and work_report.lexoffice_invoice_id is not None:
+        status = None  # invoiced anew since: the new invoice's state is not read yet
+    if status in FREEING:
+        return (
+            f"{number} in lexoffice {STATUS_WORDS[status]}: wieder abrechenbar "
+            f"(`lexsync invoice {work_report.id}`, nicht automatisch)"
+        )
+    words = STATUS_WORDS.get(status or "", status or "Stand noch nicht gelesen")
+    parts = [f"{number} {words}"]
+    if status not in (None, "draft") and work_report.lexoffice_open_amount is not None:
+        parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")
+    if work_report.lexoffice_paid_at is not None:
+        parts.append(f"bezahlt am {work_report.lexoffice_paid_at.astimezone(BERLIN):%d.%m.%Y}")
+    return ", ".join(parts)
+
+
+def _freed_problem(
+    label: str, work_report_id: int, invoice_id: uuid.UUID, number: str | None, state: InvoiceState
+) -> Problem:
+    how = "storniert" if state.status == "voided" else "gelöscht"
+    name = f"Rechnung {number}" if number else "Der Rechnungsentwurf"
+    message = (
+        f"{name} wurde in lexoffice {how}; der Arbeitsnachweis ist wieder offen. lexsync "
+        f"rechnet nicht von selbst neu ab: bei Bedarf `lexsync invoice {work_report_id}`."
+    )
+    return Problem("skip", label, message, local_id=work_report_id, lexoffice_id=str(invoice_id))

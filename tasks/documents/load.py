@@ -2,8 +2,8 @@
 
 Every document is created in its own savepoint: one that fails (no customer, refused by a
 database rule, imported meanwhile by another run) is rolled back alone, written down as
-`failed` with its reason (and tried again next run), and the others go on. A dry run maps and
-checks everything it can without the database and writes nothing.
+`failed` with its reason (and tried again next run), and the others go on. A dry run makes the
+same decisions (reading the database for customers to reuse) and writes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from tasks.documents.extract import FetchedDocuments
 from tasks.documents.mapping import (
     Document,
     UnmappableDocumentError,
-    customer_from_address,
     draft_project,
 )
 from tasks.report import Problem, RunReport, SectionReport
@@ -198,11 +197,8 @@ def _preview_customer(
     if not uses_address(contact_id, document):
         _contact_customer(contact_id, context)
         return None
-    source = _source(document, document_type)
-    if preview is None:
-        customer_from_address(document.address, source)
-        return None
-    customer_id, made = preview.customer(document, source)
+    assert preview is not None, "a dry run decides a document's customer with a preview"
+    customer_id, made = preview.customer(document, _source(document, document_type))
     return customer_id if made else None
 
 

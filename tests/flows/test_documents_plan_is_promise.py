@@ -5,6 +5,7 @@ does, entry by entry, for the contacts imported first and the customers made fro
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,6 @@ from tasks.report import RunReport
 from tests.flows.conftest import connection_name, requests_log, seed
 from tests.flows.test_documents_customers import customers
 from tests.flows.test_documents_flow import document, projects
-from tests.flows.test_realistic_plan_is_promise import _entries
 from tests.support.builders import lex_company
 
 ONE_TIME = {"name": "Baustelle Meier", "street": "Hauptstr. 1", "zip": "10115",
@@ -70,6 +70,17 @@ def test_dry_run_reports_what_the_document_import_then_does(
     else:  # and by the master-data step here, which also exports the system's own customer
         assert (exported, imported) == (2, 1)
     assert len(projects(sessions)) == 5
+
+
+def _entries(report: RunReport) -> tuple[Counter[Any], Counter[Any]]:
+    """Every non-zero count and every problem (with its named record), by section."""
+    counts: Counter[Any] = Counter()
+    problems: Counter[Any] = Counter()
+    for section in report.sections:
+        where = (section.entity, section.direction)
+        counts.update({(*where, k): v for k, v in section.counts.items() if v})
+        problems.update((*where, p.kind, p.record, p.field, p.message) for p in section.problems)
+    return counts, problems
 
 
 def _seed_documents(sandbox: SandboxServer, sessions: sessionmaker[Session]) -> None:

@@ -64,6 +64,7 @@ def import_document_types(run: Run) -> None:
             run.run_id,
             run.report,
             run.dry_run,
+            run.planned_links,
         )
         context = LoadContext(fetched, customers, run.run_id, run.dry_run)
         made = load_documents(

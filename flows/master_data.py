@@ -27,6 +27,7 @@ from tasks.sync.extract import (
 )
 from tasks.sync.load import apply_changes, describe_changes
 from tasks.sync.plan import diff_settings_for, plan_changes
+from tasks.sync.single import planned_links
 
 
 @flow(name="master-data-sync")
@@ -67,8 +68,9 @@ def sync_entities(
     with LexofficeReader(run.client, [SIDES[name] for name in entities]) as reader:
         for name in entities:
             with run.part(name):
+                links = run.planned_links if name == "customers" else None
                 sections = sync_entity(
-                    reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id
+                    reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id, links
                 )
                 run.report.sections += sections
 
@@ -80,15 +82,21 @@ def sync_entity(
     settings: SyncSettings,
     dry_run: bool,
     run_id: str,
+    would_link: dict[str, int] | None = None,
 ) -> list[SectionReport]:
-    """extract → diff → load for one entity; returns its report sections."""
+    """extract → diff → load for one entity; returns its report sections.
+
+    `would_link` (dry run): filled with the links the plan would make."""
     system = extract_system_records(sessions, side)
     lexoffice = extract_lexoffice_records(reader, side)
     diff_settings = diff_settings_for(settings, side)
     # quote(): Prefect would otherwise walk every planned change when passing the plan on.
-    plan = cast(Plan, quote(plan_changes(side, system, lexoffice, diff_settings)))
+    diffed = plan_changes(side, system, lexoffice, diff_settings)
+    plan = cast(Plan, quote(diffed))
     deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
     if dry_run:
+        if would_link is not None:
+            would_link.update(planned_links(diffed, system))
         return list(describe_changes(side, plan, system, lexoffice, deletes))
     sections = apply_changes(
         reader.client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes

@@ -59,6 +59,9 @@ class Run:
     _client: LexofficeClient | None = None
     lease: Lease | None = None
     failure: Exception | None = None
+    # A dry run's customer links the master-data step would make (lexoffice id → local id),
+    # so that a later step (the document import) decides as it will after the real step.
+    planned_links: dict[str, int] = field(default_factory=dict)
 
     @property
     def sessions(self) -> sessionmaker[Session]:

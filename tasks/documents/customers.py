@@ -29,7 +29,7 @@ from tasks.documents.mapping import Document, customer_from_address
 from tasks.report import RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.journal import journal
-from tasks.sync.single import export_customers, import_contacts
+from tasks.sync.single import describe_new_customer_exports, export_customers, import_contacts
 
 
 def uses_address(listed_contact_id: str | None, document: Document) -> bool:
@@ -54,11 +54,13 @@ def import_missing_contacts(
     contact_ids: list[str],
     run_id: str,
     report: RunReport,
+    dry_run: bool = False,
 ) -> dict[str, int]:
-    """Import these lexoffice contacts with the master-data rules; id → local customer id."""
+    """Import these lexoffice contacts with the master-data rules; id → local customer id
+    (`dry_run`: reported, not written; a customer to be created has a stand-in id)."""
     if not contact_ids:
         return {}
-    return import_contacts(sessions, client, settings, contact_ids, run_id, report)
+    return import_contacts(sessions, client, settings, contact_ids, run_id, report, dry_run)
 
 
 def address_customer(
@@ -67,14 +69,7 @@ def address_customer(
     """The customer for a document without a contact: an equal one, else a new one (journalled
     as created from the address); returns its id and whether it is new."""
     values = customer_from_address(document.address, source)
-    existing = find_customer_by_address(
-        session,
-        company_name=values["company_name"],
-        street=values["billing_street"],
-        zip_code=values["billing_zip"],
-        city=values["billing_city"],
-        country_code=values["billing_country_code"],
-    )
+    existing = _equal_customer(session, values)
     if existing is not None:
         return existing.id, False
     customer_id = add(session, Customer(**values)).id
@@ -90,6 +85,49 @@ def address_customer(
         after={"created_from_address": source} | _plain(values),
     )
     return customer_id, True
+
+
+def _equal_customer(session: Session, values: dict[str, Any]) -> Customer | None:
+    return find_customer_by_address(
+        session,
+        company_name=values["company_name"],
+        street=values["billing_street"],
+        zip_code=values["billing_zip"],
+        city=values["billing_city"],
+        country_code=values["billing_country_code"],
+    )
+
+
+_ADDRESS_KEYS = (
+    "company_name",
+    "billing_street",
+    "billing_zip",
+    "billing_city",
+    "billing_country_code",
+)
+
+
+class AddressPreview:
+    """A dry run's customers from addresses: the same decisions as `address_customer`, read
+    only. An equal customer in the system, or one this dry run would make already, is reused;
+    else a would-be customer (its column values) gets a stand-in id below zero."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.planned: dict[int, dict[str, Any]] = {}
+
+    def customer(self, document: Document, source: str) -> tuple[int, bool]:
+        values = customer_from_address(document.address, source)
+        key = tuple(values[k] for k in _ADDRESS_KEYS)
+        for local_id, row in self.planned.items():
+            if tuple(row[k] for k in _ADDRESS_KEYS) == key:
+                return local_id, False
+        existing = _equal_customer(self.session, values)
+        if existing is not None:
+            return existing.id, False
+        local_id = -1 - len(self.planned)
+        self.planned[local_id] = values | {"id": local_id}
+        return local_id, True
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -109,3 +147,15 @@ def export_address_customers(
     next sync finds them linked and numbered and has nothing left to write."""
     if customer_ids:
         export_customers(sessions, client, settings, customer_ids, run_id, report)
+
+
+def describe_address_customer_exports(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    planned: list[dict[str, Any]],
+    report: RunReport,
+) -> None:
+    """A dry run's report of exporting the customers it would make from addresses."""
+    if planned:
+        describe_new_customer_exports(sessions, client, settings, planned, report)

@@ -2,8 +2,8 @@
 
 Every document is created in its own savepoint: one that fails (no customer, refused by a
 database rule, imported meanwhile by another run) is rolled back alone, written down as
-`failed` with its reason (and tried again next run), and the others go on. A dry run maps and
-checks everything it can without the database and writes nothing.
+`failed` with its reason (and tried again next run), and the others go on. A dry run makes the
+same decisions (reading the database for customers to reuse) and writes nothing.
 """
 
 from __future__ import annotations
@@ -28,13 +28,12 @@ from connectors.fieldservice.models import (
     SyncDirection,
 )
 from connectors.fieldservice.queries import add, save_document_import
-from tasks.documents.customers import address_customer, uses_address
+from tasks.documents.customers import AddressPreview, address_customer, uses_address
 from tasks.documents.diff import records
 from tasks.documents.extract import FetchedDocuments
 from tasks.documents.mapping import (
     Document,
     UnmappableDocumentError,
-    customer_from_address,
     draft_project,
 )
 from tasks.report import Problem, RunReport, SectionReport
@@ -74,17 +73,22 @@ def record_label(row: Any) -> str:
 
 
 def import_projects(
-    session: Session | None, creates: pd.DataFrame, context: LoadContext, report: RunReport
+    session: Session | None,
+    creates: pd.DataFrame,
+    context: LoadContext,
+    report: RunReport,
+    preview: AddressPreview | None = None,
 ) -> list[int]:
     """Create a project for each planned document; report each failure with its reason.
 
-    Returns the ids of the customers made from a document's address (to be exported)."""
+    Returns the ids of the customers made from a document's address (to be exported). A dry
+    run (no session) decides the customers with `preview` and returns its stand-in ids."""
     made: list[int] = []
     for row in records(creates):
         target = section(report, row.document_type)
         try:
             with _savepoint(session):
-                new_customer = _import_one(session, row, context)
+                new_customer = _import_one(session, row, context, preview)
         except (UnmappableDocumentError, InvalidRecordError, SQLAlchemyError) as error:
             reason = _reason(error)
             target.add_problem(Problem("error", record_label(row), reason))
@@ -102,7 +106,9 @@ def _savepoint(session: Session | None) -> AbstractContextManager[Any]:
     return session.begin_nested() if session is not None else nullcontext()
 
 
-def _import_one(session: Session | None, row: Any, context: LoadContext) -> int | None:
+def _import_one(
+    session: Session | None, row: Any, context: LoadContext, preview: AddressPreview | None
+) -> int | None:
     """The document's project; returns the id of a customer made from its address, if any."""
     failure = context.fetched.failures.get(row.lexoffice_id)
     if failure is not None:
@@ -111,9 +117,8 @@ def _import_one(session: Session | None, row: Any, context: LoadContext) -> int 
     document_type = DocumentType(row.document_type)
     draft = draft_project(document, document_type)
     contact_id = row.contact_id if isinstance(row.contact_id, str) else None
-    if session is None:  # dry run: check what can be checked without writing
-        _check_customer(document, contact_id, document_type)
-        return None
+    if session is None:  # dry run: the same decisions, nothing written
+        return _preview_customer(document, contact_id, context, document_type, preview)
     customer_id, made = _customer_id(session, document, contact_id, context, document_type)
     project = add(
         session,
@@ -168,21 +173,33 @@ def _customer_id(
     if uses_address(contact_id, document):
         source = _source(document, document_type)
         return address_customer(session, document, source, context.run_id)
-    assert contact_id is not None
-    customer_id = context.customers.get(contact_id)
+    return _contact_customer(contact_id, context), False
+
+
+def _contact_customer(contact_id: str | None, context: LoadContext) -> int:
+    customer_id = context.customers.get(str(contact_id))
     if customer_id is None:
         raise UnmappableDocumentError(
             f"its lexoffice contact {contact_id} could not be imported as a customer first"
             " (see the customers section of this report)"
         )
-    return customer_id, False
+    return customer_id
 
 
-def _check_customer(
-    document: Document, contact_id: str | None, document_type: DocumentType
-) -> None:
-    if uses_address(contact_id, document):
-        customer_from_address(document.address, _source(document, document_type))
+def _preview_customer(
+    document: Document,
+    contact_id: str | None,
+    context: LoadContext,
+    document_type: DocumentType,
+    preview: AddressPreview | None,
+) -> int | None:
+    """Dry run: the stand-in id of a customer the document's address would make, if any."""
+    if not uses_address(contact_id, document):
+        _contact_customer(contact_id, context)
+        return None
+    assert preview is not None, "a dry run decides a document's customer with a preview"
+    customer_id, made = preview.customer(document, _source(document, document_type))
+    return customer_id if made else None
 
 
 def _source(document: Document, document_type: DocumentType) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from prefect import task
@@ -19,6 +20,8 @@ from connectors.fieldservice.queries import document_import_rows, get_cursors, s
 from connectors.lexoffice.client import LexofficeClient
 from tasks.documents.changes import report_changes
 from tasks.documents.customers import (
+    AddressPreview,
+    describe_address_customer_exports,
     export_address_customers,
     import_missing_contacts,
     linked_customers,
@@ -45,6 +48,18 @@ DOCUMENT_TYPES = {
     DocumentImport.DELIVERY_NOTES: (DocumentType.DELIVERY_NOTE,),
     DocumentImport.BOTH: (DocumentType.ORDER_CONFIRMATION, DocumentType.DELIVERY_NOTE),
 }
+
+
+@dataclass
+class AddressCustomers:
+    """The customers a load made from documents' addresses: their ids, or in a dry run the
+    column values of those it would make (with stand-in ids)."""
+
+    ids: list[int] = field(default_factory=list)
+    planned: list[dict[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.planned)
 
 
 @dataclass
@@ -125,15 +140,21 @@ def import_customers(
     run_id: str,
     report: RunReport,
     dry_run: bool,
+    planned_links: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """The local customer of every linked contact; missing contacts are imported first."""
+    """The local customer of every linked contact; missing contacts are imported first.
+
+    `planned_links`: in a dry run, the links an earlier step of the run would have made."""
     wanted = contacts_wanted(plan, fetched)
     with sessions.begin() as session:
         customers = linked_customers(session, wanted)
+    if dry_run and planned_links:
+        customers |= {c: planned_links[c] for c in wanted if c in planned_links}
     missing = sorted(set(wanted) - set(customers))
-    if dry_run:  # the missing ones would be imported first; a dry run writes nothing
-        return customers
-    return customers | import_missing_contacts(sessions, client, settings, missing, run_id, report)
+    imported = import_missing_contacts(
+        sessions, client, settings, missing, run_id, report, dry_run
+    )  # a dry run reports the same import and writes nothing
+    return customers | imported
 
 
 def contacts_wanted(plan: ImportPlan, fetched: FetchedDocuments) -> list[str]:
@@ -156,21 +177,22 @@ def load_documents(
     state: ImportState,
     context: LoadContext,
     report: RunReport,
-) -> list[int]:
+) -> AddressCustomers:
     """Create the projects, report changes and failures, move the cursors: one transaction.
 
-    Returns the ids of the customers made from documents' addresses."""
+    Returns the customers made from documents' addresses (a dry run: would make)."""
     if context.dry_run:
-        import_projects(None, plan.creates, context, report)
         with sessions.begin() as session:
+            preview = AddressPreview(session)
+            made = import_projects(None, plan.creates, context, report, preview)
             report_changes(session, plan.changed, context.fetched, report, dry_run=True)
-        return []
+        return AddressCustomers(planned=[preview.planned[i] for i in made])
     with sessions.begin() as session:
-        made = import_projects(session, plan.creates, context, report)
+        ids = import_projects(session, plan.creates, context, report)
         report_changes(session, plan.changed, context.fetched, report, dry_run=False)
         for kind, last in next_cursors(listing, state.cursors).items():
             set_cursor(session, connection, kind, last)
-    return made
+    return AddressCustomers(ids=ids)
 
 
 @task(cache_policy=NO_CACHE)
@@ -178,9 +200,11 @@ def export_document_customers(
     sessions: sessionmaker[Session],
     client: LexofficeClient,
     settings: SyncSettings,
-    customer_ids: list[int],
+    customers: AddressCustomers,
     run_id: str,
     report: RunReport,
 ) -> None:
-    """Customers made from addresses go to lexoffice in the same run (linked, numbered)."""
-    export_address_customers(sessions, client, settings, customer_ids, run_id, report)
+    """Customers made from addresses go to lexoffice in the same run (linked, numbered); a
+    dry run reports what exporting those it would make would do."""
+    export_address_customers(sessions, client, settings, customers.ids, run_id, report)
+    describe_address_customer_exports(sessions, client, settings, customers.planned, report)

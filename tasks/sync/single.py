@@ -21,16 +21,18 @@ from connectors.lexoffice.errors import NotFoundError
 from tasks.diff.engine import diff_records
 from tasks.diff.plan import Plan
 from tasks.mapping.remote import NotSynced, RemoteRecord
-from tasks.mapping.tables import remote_frame
+from tasks.mapping.tables import local_frame, remote_frame
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.entities import CUSTOMERS, EntitySide, raw
 from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
-from tasks.sync.load import apply_entity_plan
+from tasks.sync.load import Sections, apply_entity_plan, describe_entity_plan
 from tasks.sync.plan import diff_settings_for
 from tasks.sync.storable import hold_back_unstorable
+from tasks.sync.system_records import to_canonical_row
 
 SIDE = CUSTOMERS
+PLANNED_CUSTOMER_ID = -1  # a dry run's stand-in for the id a customer it would create gets
 
 
 def import_contacts(
@@ -40,11 +42,17 @@ def import_contacts(
     lexoffice_ids: list[str],
     run_id: str,
     report: RunReport,
+    dry_run: bool = False,
 ) -> dict[str, int]:
-    """Import or update these lexoffice contacts; returns lexoffice id → local customer id."""
+    """Import or update these lexoffice contacts; returns lexoffice id → local customer id.
+
+    `dry_run` reports the same plan without writing; a customer it would create is returned
+    as `PLANNED_CUSTOMER_ID`."""
     wanted = set(lexoffice_ids)
     lexoffice = _fetch_contacts(client, wanted, report)
-    return import_chosen(sessions, client, settings, SIDE, wanted, lexoffice, run_id, report)
+    return import_chosen(
+        sessions, client, settings, SIDE, wanted, lexoffice, run_id, report, dry_run
+    )
 
 
 def import_chosen(
@@ -56,10 +64,12 @@ def import_chosen(
     lexoffice: LexofficeSide,
     run_id: str,
     report: RunReport,
+    dry_run: bool = False,
 ) -> dict[str, int]:
     """Apply these lexoffice records (already read) of one entity exactly as the full sync
     would; a wanted id missing from `lexoffice` is a record gone from lexoffice (its link is
-    marked, as by the full sync). Returns lexoffice id → local id of the wanted records."""
+    marked, as by the full sync). Returns lexoffice id → local id of the wanted records
+    (`dry_run`: the plan reported, nothing written, the links it would leave)."""
     with sessions.begin() as session:
         system = read_system_side(session, side)
     chosen_links = system.links["lexoffice_id"].isin(wanted)
@@ -67,6 +77,9 @@ def import_chosen(
     others = set(system.links.loc[~chosen_links, "local_id"])
     system = _narrow_system(system, chosen_links, others)
     plan = _narrow_plan(_diff(side, system, lexoffice, settings), "lexoffice_id", wanted)
+    if dry_run:
+        _merge(report, describe_entity_plan(side, plan, system, lexoffice))
+        return planned_links(plan, system)
     _apply(client, sessions, side, plan, system, lexoffice, settings, run_id, report)
     links = _links(sessions, side)
     return {
@@ -86,6 +99,41 @@ def export_customers(
     wanted = set(local_ids)
     with sessions.begin() as session:
         system = read_system_side(session, SIDE)
+    system, lexoffice, plan = _export_plan(client, system, wanted, settings, report)
+    _apply(client, sessions, SIDE, plan, system, lexoffice, settings, run_id, report)
+    return {
+        local_id: lexoffice_id
+        for local_id, lexoffice_id in _links(sessions, SIDE).items()
+        if local_id in wanted
+    }
+
+
+def describe_new_customer_exports(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    settings: SyncSettings,
+    rows: list[dict[str, Any]],
+    report: RunReport,
+) -> None:
+    """What `export_customers` would do with customers not in the system yet (a dry run's
+    would-be customers: column values with a stand-in `id`), reported, nothing written."""
+    with sessions.begin() as session:
+        system = read_system_side(session, SIDE)
+    planned = local_frame(SIDE.spec, [to_canonical_row(SIDE.spec, row) for row in rows])
+    system = SystemSide(local=planned, links=system.links, held_back=0)
+    wanted = {row["id"] for row in rows}
+    system, lexoffice, plan = _export_plan(client, system, wanted, settings, report)
+    _merge(report, describe_entity_plan(SIDE, plan, system, lexoffice))
+
+
+def _export_plan(
+    client: LexofficeClient,
+    system: SystemSide,
+    wanted: set[Any],
+    settings: SyncSettings,
+    report: RunReport,
+) -> tuple[SystemSide, LexofficeSide, Plan]:
+    """The export plan of the chosen customers, against the contacts they could match."""
     chosen_links = system.links["local_id"].isin(wanted)
     taken = set(system.links.loc[~chosen_links, "lexoffice_id"])  # linked to other customers
     others = set(system.local["local_id"]) - wanted
@@ -95,12 +143,15 @@ def export_customers(
     )
     lexoffice = _fetch_contacts(client, candidates, report)
     plan = _narrow_plan(_diff(SIDE, system, lexoffice, settings), "local_id", wanted)
-    _apply(client, sessions, SIDE, plan, system, lexoffice, settings, run_id, report)
-    return {
-        local_id: lexoffice_id
-        for local_id, lexoffice_id in _links(sessions, SIDE).items()
-        if local_id in wanted
-    }
+    return system, lexoffice, plan
+
+
+def planned_links(plan: Plan, system: SystemSide) -> dict[str, int]:
+    """lexoffice id → local customer id as the plan, once applied, would leave them."""
+    linked = dict(zip(system.links["lexoffice_id"], system.links["local_id"], strict=True))
+    linked |= {link.lexoffice_id: link.local_id for link in plan.new_links}
+    linked |= {create.lexoffice_id: PLANNED_CUSTOMER_ID for create in plan.system_creates}
+    return {str(k): int(v) for k, v in linked.items()}
 
 
 def _fetch_contacts(
@@ -195,6 +246,10 @@ def _apply(
     sections = apply_entity_plan(
         client, sessions, side, plan, system, lexoffice, diff_settings, run_id
     )
+    _merge(report, sections)
+
+
+def _merge(report: RunReport, sections: Sections) -> None:
     for section in sections:
         target = report.section(section.entity, section.direction)
         target.counts.update(section.counts)

@@ -31,6 +31,7 @@ from tasks.documents.extract import VOUCHER_TYPES, FetchedDocuments, get_documen
 from tasks.documents.load import LoadContext, import_projects, section
 from tasks.documents.mapping import Document
 from tasks.documents.steps import (
+    AddressCustomers,
     document_types,
     export_document_customers,
     import_customers,
@@ -76,7 +77,12 @@ def import_named_documents(run: Run, named: Iterable[DocumentRef]) -> None:
     made = load_named_documents(run.sessions, _quoted(plan), _quoted(context), run.report)
     if made:  # customers made from addresses: exported now, as the full sync does
         export_document_customers(
-            run.sessions, run.client, run.settings, made, run.run_id, run.report
+            run.sessions,
+            run.client,
+            run.settings,
+            AddressCustomers(ids=made),
+            run.run_id,
+            run.report,
         )
 
 

@@ -88,6 +88,26 @@ HEADINGS = {
     "system → lexoffice": "Aus dem System nach lexoffice",
     "both": "In beide Richtungen",
 }
+# What one record is called in a report, a problem or an error, by the entity name the
+# code uses ("customer 12" → "Kunde 12"); every label for people is built from here.
+RECORDS = {
+    "customer": "Kunde",
+    "product": "Material",
+    "activity": "Tätigkeit",
+    "project": "Projekt",
+    "work report": "Arbeitsnachweis",
+    "contact": "lexoffice-Kontakt",
+    "invoice": "Rechnung",
+}
+# lexoffice's voucher states (lexoffice-api.md) as the office calls them.
+VOUCHER_STATUSES = {
+    "draft": "Entwurf",
+    "open": "offen",
+    "overdue": "überfällig",
+    "paid": "bezahlt",
+    "paidoff": "bezahlt",
+    "voided": "storniert",
+}
 KINDS = {"error": "Fehler", "conflict": "Konflikt", "skip": "übersprungen"}
 FIELDS = {
     "kind": "Art (Person/Firma)",
@@ -151,6 +171,17 @@ def heading(direction_name: str) -> str:
 
 def field(name: str | None) -> str:
     return "" if not name else FIELDS.get(name, name)
+
+
+def record(entity_name: str, ref: object = None, details: str | None = None) -> str:
+    """A record as people recognise it: "Kunde 12 (Müller GmbH, Nr. 10001)", "Material 3"."""
+    noun = RECORDS.get(entity_name, entity_name)
+    text = noun if ref is None else f"{noun} {ref}"
+    return f"{text} ({details})" if details else text
+
+
+def voucher_status(name: str | None) -> str:
+    return "(unbekannt)" if not name else VOUCHER_STATUSES.get(name, name)
 
 
 def other_count(name: str) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from connectors.fieldservice.models import WorkReport, WorkReportStatus
 from tasks.invoicing.errors import PreconditionError
 from tasks.invoicing.lines import InvoiceLine
+from tasks.report_text import record
 
 VAT_FREE_TAX_TYPES = frozenset({"vatfree"})
 # Between 2020-07-01 and 2020-12-31 the reduced German rates applied (lexoffice-api.md §4.5).
@@ -18,7 +19,7 @@ REDUCED_2020 = (dt.date(2020, 7, 1), dt.date(2020, 12, 31))
 def require_invoiceable(report: WorkReport | None, work_report_id: int) -> WorkReport:
     """The report, if it exists, is completed and not invoiced yet."""
     if report is None:
-        raise PreconditionError(f"work report {work_report_id}", None, "does not exist")
+        raise PreconditionError(record("work report", work_report_id), None, "gibt es nicht")
     if report.status == WorkReportStatus.INVOICED or report.lexoffice_invoice_id is not None:
         number = report.lexoffice_invoice_number or "a draft"
         raise PreconditionError(

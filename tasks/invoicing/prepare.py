@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus, SyncEntity, WorkReport
 from connectors.lexoffice.client import LexofficeClient
+from tasks import report_text
 from tasks.invoicing.attempts import existing_reference
 from tasks.invoicing.errors import PreconditionError
 from tasks.invoicing.lines import ArticleLinks
@@ -90,7 +91,7 @@ def _export_customer(
     report: RunReport,
 ) -> uuid.UUID:
     """Export the unlinked customer to lexoffice (when customer export is on) and link it."""
-    record = f"customer {customer_id}"
+    record = report_text.record("customer", customer_id)
     if not settings.customers.export_enabled:
         raise PreconditionError(
             record,

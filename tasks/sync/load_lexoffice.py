@@ -72,7 +72,7 @@ class LexofficeLoader:
         """Delete the articles of products or activities deleted in the system (opt-in)."""
         for missing in plan.missing_links:
             if missing.vanished_from == "system":
-                label = f"{self.label(None, missing.lexoffice_id)}, deleted in the system"
+                label = f"{self.label(None, missing.lexoffice_id)}, im System gelöscht"
                 self._guarded(self._delete, missing, label)
 
     def _delete(self, missing: MissingLink) -> None:

@@ -119,7 +119,7 @@ def test_preconditions_fail_clearly_before_anything_is_sent(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     name = connection_name(connection)
-    with pytest.raises(PreconditionError, match="work report 4242: does not exist"):
+    with pytest.raises(PreconditionError, match="Arbeitsnachweis 4242: gibt es nicht"):
         create_invoice(4242, name)
     connection.settings.customers.export_enabled = False
     connection.save(name, overwrite=True)

@@ -120,7 +120,7 @@ def test_an_invoiced_work_report_is_refused_naming_its_invoice() -> None:
 
 
 def test_a_missing_work_report_is_refused() -> None:
-    with pytest.raises(PreconditionError, match="work report 99: does not exist"):
+    with pytest.raises(PreconditionError, match="Arbeitsnachweis 99: gibt es nicht"):
         require_invoiceable(None, 99)
 
 

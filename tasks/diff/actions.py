@@ -60,14 +60,17 @@ class RowPlanner:
             self._count("pending_export")
             return False, "export is disabled"
         if row["lex_archived"]:
-            reason = "archived in lexoffice: the system's change is not exported"
+            reason = (
+                "in lexoffice archiviert: die Änderung im System wird nicht übertragen; "
+                "erst in lexoffice aus dem Archiv holen"
+            )
             self._skip_waiting(row, names, reason)
             return False, "archived in lexoffice"
         if not row["lex_writable"]:
             blockers = "; ".join(
                 row["lex_write_blockers"] if row["lex_write_blockers"] is not None else ()
             )
-            reason = f"edit in lexoffice: the API cannot update this record ({blockers})"
+            reason = f"in lexoffice von Hand ändern, die Schnittstelle kann es nicht ({blockers})"
             self._skip_waiting(row, names, reason)
             return False, "not writable through the API"
         if not self._valid_for_export(row, names):

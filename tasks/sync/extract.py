@@ -218,7 +218,7 @@ def _unreadable(record: dict[str, Any], field_name: str | None, reason: str) -> 
     record_id = record.get("id")
     name = _name_of(record)
     where = f" ({name!r})" if name else ""
-    message = f"lexoffice sent a record lexsync cannot read{where}: {reason}"
+    message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann{where}: {reason}"
     return Unreadable(record_id if isinstance(record_id, str) else None, field_name, message)
 
 

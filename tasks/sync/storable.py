@@ -117,15 +117,15 @@ def _rule_refusal(column: Any, value: Any) -> str | None:
     names = {str(c.name) for c in column.table.constraints if isinstance(c, sa.CheckConstraint)}
     if isinstance(value, Decimal) and value.is_finite():
         if f"{column.name}_non_negative" in names and value < 0:
-            return f"must be at least 0, not {value}"
+            return f"muss mindestens 0 sein, nicht {value}"
         if f"{column.name}_percent" in names and not 0 <= value <= 100:
-            return f"must be between 0 and 100, not {value}"
+            return f"muss zwischen 0 und 100 liegen, nicht {value}"
     return None
 
 
 def _text_refusal(column_type: Any, value: str) -> str | None:
     if "\x00" in value:
-        return "contains a NUL character, which the system database cannot store"
+        return "enthält ein NUL-Zeichen, das die Datenbank des Systems nicht speichern kann"
     length = getattr(column_type, "length", None)
     if isinstance(column_type, sa.String) and length is not None and len(value) > length:
         return f"{len(value)} characters; the system stores at most {length}"

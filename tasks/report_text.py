@@ -56,6 +56,7 @@ OTHER_COUNTS = {
     "not in the system": "nicht im System",
     "marked": "markiert",
     "present": "vorhanden",
+    "customers created from the address": "Kunden aus der Belegadresse angelegt",
 }
 # One line each, under the table, for the counts that present in a report puzzle people.
 EXPLANATIONS = {

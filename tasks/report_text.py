@@ -137,6 +137,10 @@ FIELDS = {
     "net_price": "Nettopreis",
     "tax_rate": "Steuersatz",
     "layout": "Rechnungsaufbau",
+    "status": "Status",
+    "hourly_rate": "Stundensatz",
+    "positions": "Positionen",
+    "totals": "Summen",
 }
 # Report titles as the flows write them, and their German form.
 _TITLES = (

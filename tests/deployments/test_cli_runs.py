@@ -119,7 +119,7 @@ def test_invoice_prints_the_result_and_refuses_a_second_invoice(
     assert f"brutto {amount(HAND_CHECKED_GROSS)}" in out
     assert "brutto 1.008,15\xa0€" in out  # German digits, the sign kept with its number
     assert main(["invoice", str(seeded.work_report_id)]) == 2  # input error: nothing sent
-    assert "already invoiced" in capsys.readouterr().err
+    assert "schon in lexoffice abgerechnet" in capsys.readouterr().err
 
 
 def test_status_shows_links_runs_and_open_errors(

@@ -119,5 +119,5 @@ def test_system_wins_conflict_stays_open_when_the_contact_cannot_be_written(cust
 
     (conflict,) = plan.conflicts
     assert conflict.resolution is Resolution.UNRESOLVED
-    assert "not writable" in conflict.note
+    assert "nicht änderbar" in conflict.note
     assert not plan.has_writes

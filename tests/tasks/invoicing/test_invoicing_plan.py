@@ -136,7 +136,7 @@ def test_a_tax_rate_lexoffice_does_not_accept_is_refused_naming_the_position() -
     report.sections[1].additional_positions.append(
         AdditionalPosition(text="Altrate", quantity=D(1), unit="x", unit_price=D(1), tax_rate=D(16))
     )
-    with pytest.raises(PreconditionError, match=r"section 'Prüfung', additional position 2 \(16"):
+    with pytest.raises(PreconditionError, match=r"Abschnitt 'Prüfung', Zusatzposition 2 \(16"):
         plan_invoice(report, _context())
 
 

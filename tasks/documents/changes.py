@@ -87,7 +87,7 @@ def _summary(differences: dict[str, tuple[Any, Any]], side: int) -> str:
 
 
 def _short(value: Any) -> str:
-    text = "(empty)" if value is None or value == "" else str(value).replace("\n", " ")
+    text = "(leer)" if value is None or value == "" else str(value).replace("\n", " ")
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 

@@ -126,7 +126,7 @@ class _SideReader:
 
     def add(self, raw_record: dict[str, Any]) -> None:
         if not isinstance(raw_record.get("id"), str):
-            self.reject(raw_record, "id", "the record has no id")
+            self.reject(raw_record, "id", "der Datensatz hat keine ID")
             return
         try:
             record = self.side.read_remote(raw_record)

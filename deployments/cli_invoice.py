@@ -99,16 +99,23 @@ def require_invoiceable(database_url: str, work_report_id: int) -> None:
 
 
 def render_result(work_report_id: int, result: Any) -> str:
+    """The invoice as the office reads it, in German, amounts as `1.234,56 €`."""
+    from tasks import report_text
+
     totals = result.totals
-    how = "created now" if result.created_now else "found in lexoffice (an earlier attempt)"
+    how = "jetzt erstellt" if result.created_now else "in lexoffice gefunden (früherer Versuch)"
+    amounts = (
+        f"netto {report_text.amount(totals.net)} + Steuer {report_text.amount(totals.tax)} "
+        f"= brutto {report_text.amount(totals.gross)}"
+    )
     return "\n".join(
         [
-            f"work report {work_report_id}: invoice {how}",
-            f"  invoice id: {result.invoice_id}",
-            f"  number: {result.voucher_number or '(none: a draft)'}",
-            f"  status: {result.voucher_status or '(unknown)'}",
-            f"  net {totals.net} + tax {totals.tax} = gross {totals.gross} EUR",
-            f"  open in lexoffice: {result.url}",
+            f"{report_text.record('work report', work_report_id)}: Rechnung {how}",
+            f"  Rechnungs-ID: {result.invoice_id}",
+            f"  Nummer: {result.voucher_number or '(keine: ein Entwurf)'}",
+            f"  Status: {report_text.voucher_status(result.voucher_status)}",
+            f"  {amounts}",
+            f"  in lexoffice öffnen: {result.url}",
         ]
     )
 

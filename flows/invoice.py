@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.parameters import connection_parameter, parameter
+from tasks import report_text
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.plan import InvoicePlan
 from tasks.invoicing.report import record_failure, record_result
@@ -52,7 +53,7 @@ def create_invoice(
     5. Publish the report: the lines as sent, the totals, and any problem.
     It holds the company's write lock (the customer export writes links the sync writes).
     """
-    record = f"work report {work_report_id}"
+    record = report_text.record("work report", work_report_id)
     key = f"invoice-{connection}-work-report-{work_report_id}"
     frame = Frame(
         lexoffice=False,  # each task opens its own client (see tasks.invoicing.steps)
@@ -63,7 +64,9 @@ def create_invoice(
     def steps(run: Run) -> InvoiceResult:
         return _invoice(run, work_report_id, finalize, layout, key)
 
-    return run_job_returning(connection, "invoice", f"Invoice for {record}", steps, frame)
+    return run_job_returning(
+        connection, "invoice", f"Invoice for work report {work_report_id}", steps, frame
+    )
 
 
 def _invoice(

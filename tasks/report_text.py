@@ -59,6 +59,7 @@ OTHER_COUNTS = {
     "present": "vorhanden",
     "status updated": "Stand übernommen",
     "not invoiced by lexsync": "nicht von lexsync erstellt (ignoriert)",
+    "customers created from the address": "Kunden aus der Belegadresse angelegt",
 }
 # One line each, under the table, for the counts that present in a report puzzle people.
 EXPLANATIONS = {
@@ -91,6 +92,26 @@ HEADINGS = {
     "system → lexoffice": "Aus dem System nach lexoffice",
     "both": "In beide Richtungen",
 }
+# What one record is called in a report, a problem or an error, by the entity name the
+# code uses ("customer 12" → "Kunde 12"); every label for people is built from here.
+RECORDS = {
+    "customer": "Kunde",
+    "product": "Material",
+    "activity": "Tätigkeit",
+    "project": "Projekt",
+    "work report": "Arbeitsnachweis",
+    "contact": "lexoffice-Kontakt",
+    "invoice": "Rechnung",
+}
+# lexoffice's voucher states (lexoffice-api.md) as the office calls them.
+VOUCHER_STATUSES = {
+    "draft": "Entwurf",
+    "open": "offen",
+    "overdue": "überfällig",
+    "paid": "bezahlt",
+    "paidoff": "bezahlt",
+    "voided": "storniert",
+}
 KINDS = {"error": "Fehler", "conflict": "Konflikt", "skip": "übersprungen"}
 FIELDS = {
     "kind": "Art (Person/Firma)",
@@ -119,6 +140,10 @@ FIELDS = {
     "net_price": "Nettopreis",
     "tax_rate": "Steuersatz",
     "layout": "Rechnungsaufbau",
+    "status": "Status",
+    "hourly_rate": "Stundensatz",
+    "positions": "Positionen",
+    "totals": "Summen",
 }
 # Report titles as the flows write them, and their German form.
 _TITLES = (
@@ -154,6 +179,17 @@ def heading(direction_name: str) -> str:
 
 def field(name: str | None) -> str:
     return "" if not name else FIELDS.get(name, name)
+
+
+def record(entity_name: str, ref: object = None, details: str | None = None) -> str:
+    """A record as people recognise it: "Kunde 12 (Müller GmbH, Nr. 10001)", "Material 3"."""
+    noun = RECORDS.get(entity_name, entity_name)
+    text = noun if ref is None else f"{noun} {ref}"
+    return f"{text} ({details})" if details else text
+
+
+def voucher_status(name: str | None) -> str:
+    return "(unbekannt)" if not name else VOUCHER_STATUSES.get(name, name)
 
 
 def other_count(name: str) -> str:

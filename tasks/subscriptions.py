@@ -134,7 +134,7 @@ def _create(client: LexofficeClient, event_type: str, callback_url: str) -> Subs
         found = _subscribed(client, callback_url).get(event_type)
         if found is not None:
             return SubscriptionState(event_type, "created", found)
-        return SubscriptionState(event_type, "failed", reason="lexoffice did not answer")
+        return SubscriptionState(event_type, "failed", reason="lexoffice hat nicht geantwortet")
     except LexofficeError as error:
         # 406: the URL is not HTTPS, or lexoffice's HEAD probe of it failed.
         return SubscriptionState(event_type, "failed", reason=str(error))

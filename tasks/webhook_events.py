@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection, SyncEntity
 from connectors.lexoffice.client import LexofficeClient
+from tasks import report_text
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.journal import journal
@@ -65,8 +66,9 @@ def mark_deleted_contacts(
         with sessions.begin() as session:
             outcome, local_id = mark_deleted(session, contact_id, run_id)
         if outcome == "marked":
-            message = "deleted in lexoffice: kept in the system, link marked"
-            section.add_problem(Problem("skip", f"customer {local_id} ({contact_id})", message))
+            message = "in lexoffice gelöscht: im System behalten, Verknüpfung als fehlend markiert"
+            label = report_text.record("customer", local_id, contact_id)
+            section.add_problem(Problem("skip", label, message))
         else:
             section.count(outcome)
 

@@ -58,20 +58,23 @@ class RowPlanner:
             return False, ""
         if not self.settings.export_enabled:
             self._count("pending_export")
-            return False, "export is disabled"
+            return False, "Export ist ausgeschaltet"
         if row["lex_archived"]:
-            reason = "archived in lexoffice: the system's change is not exported"
+            reason = (
+                "in lexoffice archiviert: die Änderung im System wird nicht übertragen; "
+                "erst in lexoffice aus dem Archiv holen"
+            )
             self._skip_waiting(row, names, reason)
-            return False, "archived in lexoffice"
+            return False, "in lexoffice archiviert"
         if not row["lex_writable"]:
             blockers = "; ".join(
                 row["lex_write_blockers"] if row["lex_write_blockers"] is not None else ()
             )
-            reason = f"edit in lexoffice: the API cannot update this record ({blockers})"
+            reason = f"in lexoffice von Hand ändern, die Schnittstelle kann es nicht ({blockers})"
             self._skip_waiting(row, names, reason)
-            return False, "not writable through the API"
+            return False, "über die Schnittstelle nicht änderbar"
         if not self._valid_for_export(row, names):
-            return False, "export failed validation"
+            return False, "für den Export ungültig"
         self.plan.lexoffice_updates.append(
             LexofficeUpdate(
                 lexoffice_id=row[REMOTE_KEY],
@@ -98,7 +101,7 @@ class RowPlanner:
             return False, ""
         if not self.settings.import_enabled:
             self._count("pending_import")
-            return False, "import is disabled"
+            return False, "Import ist ausgeschaltet"
         self.plan.system_updates.append(
             SystemUpdate(
                 local_id=row[LOCAL_KEY],

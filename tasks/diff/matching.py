@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from tasks import report_text
 from tasks.diff.frames import LOCAL_KEY, REMOTE_KEY, py
 from tasks.diff.plan import Skip
 from tasks.mapping.records import EntitySpec
@@ -69,8 +70,8 @@ def _report_ambiguous(key: str, candidates: pd.DataFrame, matches: Matches) -> N
         local_ids = tuple(py(v) for v in group[LOCAL_KEY].unique())
         remote_ids = tuple(py(v) for v in group[REMOTE_KEY].unique())
         reason = (
-            f"ambiguous first match by {key} {value!r}: {len(local_ids)} system and "
-            f"{len(remote_ids)} lexoffice records; link them by hand"
+            f"nicht eindeutig über {report_text.field(key)} {value!r}: {len(local_ids)} "
+            f"Datensätze im System und {len(remote_ids)} in lexoffice; bitte von Hand verknüpfen"
         )
         matches.skips += [Skip(reason, local_id=i, candidates=remote_ids) for i in local_ids]
         matches.skips += [Skip(reason, lexoffice_id=i, candidates=local_ids) for i in remote_ids]
@@ -83,6 +84,9 @@ def _without_excluded(pairs: pd.DataFrame, local: pd.DataFrame, matches: Matches
     excluded_ids = set(local.loc[local["sys_excluded"], LOCAL_KEY])
     excluded = pairs[LOCAL_KEY].isin(excluded_ids)
     for local_id, remote_id in pairs.loc[excluded, [LOCAL_KEY, REMOTE_KEY]].itertuples(index=False):
-        reason = "matches a system record that is excluded from sync; not linked or imported"
+        reason = (
+            "passt zu einem im System vom Abgleich ausgeschlossenen Datensatz; "
+            "nicht verknüpft, nicht importiert"
+        )
         matches.skips.append(Skip(reason, local_id=py(local_id), lexoffice_id=py(remote_id)))
     return pairs.loc[~excluded].reset_index(drop=True)

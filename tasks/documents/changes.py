@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from connectors.fieldservice.models import DocumentType
 from connectors.fieldservice.queries import mark_changes_reported, project_rows
+from tasks import report_text
 from tasks.documents.diff import NEVER_IMPORTED_STATUSES, records
 from tasks.documents.extract import FetchedDocuments
 from tasks.documents.load import record_label, section
@@ -57,14 +58,14 @@ def _change_problem(
     label = record_label(row)
     failure = fetched.failures.get(row.lexoffice_id)
     if failure is not None:
-        return Problem("conflict", label, f"changed in lexoffice after its import; {failure}")
+        return Problem("conflict", label, f"nach dem Import in lexoffice geändert; {failure}")
     project = projects.get(int(row.project_id)) if pd.notna(row.project_id) else None
     if project is None:
         return None  # the project was deleted in the system: nothing left to compare
     try:
         draft = draft_project(fetched.documents[row.lexoffice_id], DocumentType(row.document_type))
     except UnmappableDocumentError as error:
-        return Problem("conflict", label, f"changed in lexoffice after its import; {error}")
+        return Problem("conflict", label, f"nach dem Import in lexoffice geändert; {error}")
     differences = differing_fields(project, draft)
     if row.voucher_status in NEVER_IMPORTED_STATUSES:  # e.g. the order was cancelled
         differences["voucher_status"] = ("imported", row.voucher_status)
@@ -73,8 +74,8 @@ def _change_problem(
     return Problem(
         "conflict",
         label,
-        f"changed in lexoffice after its import as project {project['id']}; "
-        "not applied to the project",
+        f"nach dem Import als {report_text.record('project', project['id'])} in lexoffice "
+        "geändert; nicht ins Projekt übernommen, bitte das Projekt von Hand anpassen",
         field=", ".join(differences),
         system_value=_summary(differences, 0),
         lexoffice_value=_summary(differences, 1),
@@ -86,7 +87,7 @@ def _summary(differences: dict[str, tuple[Any, Any]], side: int) -> str:
 
 
 def _short(value: Any) -> str:
-    text = "(empty)" if value is None or value == "" else str(value).replace("\n", " ")
+    text = "(leer)" if value is None or value == "" else str(value).replace("\n", " ")
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 

@@ -118,10 +118,12 @@ def fetch_documents(
 
 def _why(error: Exception) -> str:
     if isinstance(error, RetryLaterError):
-        return f"lexoffice did not answer in time (tried again next run): {error}"
+        return (
+            f"lexoffice antwortete nicht rechtzeitig (der nächste Lauf versucht es wieder): {error}"
+        )
     if isinstance(error, LexofficeError):
-        return f"could not be read from lexoffice: {error}"
-    return f"lexoffice sent it in a form lexsync cannot read: {error}"
+        return f"konnte nicht aus lexoffice gelesen werden: {error}"
+    return f"lexoffice schickte ihn in einer Form, die lexsync nicht lesen kann: {error}"
 
 
 def get_document(

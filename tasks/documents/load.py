@@ -65,9 +65,9 @@ def section(report: RunReport, document_type: DocumentType | str) -> SectionRepo
 
 
 def record_label(row: Any) -> str:
-    """How a person recognises a document: "AB0042 (Muster GmbH)" or "draft 3f2a… (…)"."""
+    """How a person recognises a document: "AB0042 (Muster GmbH)" or "Entwurf 3f2a… (…)"."""
     number = row.voucher_number if isinstance(row.voucher_number, str) else None
-    name = number or f"draft {str(row.lexoffice_id)[:8]}…"
+    name = number or f"Entwurf {str(row.lexoffice_id)[:8]}…"
     customer = row.contact_name if isinstance(row.contact_name, str) else None
     return f"{name} ({customer})" if customer else name
 
@@ -180,8 +180,8 @@ def _contact_customer(contact_id: str | None, context: LoadContext) -> int:
     customer_id = context.customers.get(str(contact_id))
     if customer_id is None:
         raise UnmappableDocumentError(
-            f"its lexoffice contact {contact_id} could not be imported as a customer first"
-            " (see the customers section of this report)"
+            f"sein lexoffice-Kontakt {contact_id} konnte nicht zuerst als Kunde importiert "
+            "werden (siehe Abschnitt Kunden dieses Berichts)"
         )
     return customer_id
 
@@ -242,7 +242,7 @@ def _timestamp(value: Any) -> dt.datetime | None:
 def _reason(error: Exception) -> str:
     if isinstance(error, IntegrityError):
         # Most likely another run imported it at the same moment; the next run will know.
-        return f"the database refused the project: {error.orig}"
+        return f"die Datenbank lehnte das Projekt ab: {error.orig}"
     if isinstance(error, SQLAlchemyError):  # e.g. a value too long for its column
-        return f"the database refused the project: {getattr(error, 'orig', None) or error}"
+        return f"die Datenbank lehnte das Projekt ab: {getattr(error, 'orig', None) or error}"
     return str(error)

@@ -70,7 +70,7 @@ class ProjectDraft:
 def draft_project(document: Document, document_type: DocumentType) -> ProjectDraft:
     """The project made from this document."""
     if document.id is None:
-        raise UnmappableDocumentError("the document has no id")
+        raise UnmappableDocumentError("der Beleg hat keine ID")
     return ProjectDraft(
         lexoffice_id=uuid.UUID(document.id),
         document_type=document_type,
@@ -147,10 +147,14 @@ def customer_from_address(address: VoucherAddress, source: str) -> dict[str, Any
     """Column values of a customer made from a document's address (no lexoffice contact)."""
     name = (address.name or "").strip()
     if not name:
-        raise UnmappableDocumentError("the document's address has no name to make a customer of")
+        raise UnmappableDocumentError(
+            "die Adresse des Belegs hat keinen Namen, aus dem ein Kunde werden kann"
+        )
     country = (address.country_code or "DE").strip().upper()
     if len(country) != 2:
-        raise UnmappableDocumentError(f"the address's country code {country!r} is not 2 letters")
+        raise UnmappableDocumentError(
+            f"der Ländercode {country!r} der Adresse hat nicht 2 Buchstaben"
+        )
     notes = [f"Aus lexoffice übernommen ({source})."]
     notes += [
         f"{label}: {value.strip()}"

@@ -6,12 +6,14 @@ can show it as it is.
 
 from __future__ import annotations
 
+from tasks import report_text
+
 
 class InvoicingError(RuntimeError):
     """Base of every invoicing error; `record` and `field` say what it is about."""
 
     def __init__(self, record: str, field: str | None, problem: str) -> None:
-        where = f"{record}: {field} " if field else f"{record}: "
+        where = f"{record}: {report_text.field(field)} " if field else f"{record}: "
         super().__init__(where + problem)
         self.record = record
         self.field = field

@@ -77,8 +77,8 @@ def lay_out(
         raise TooManyLinesError(
             record,
             "positions",
-            f"make {len(grouped)} invoice lines even grouped; lexoffice takes at most "
-            f"{MAX_LINE_ITEMS} per invoice: split the work report",
+            f"ergeben selbst zusammengefasst {len(grouped)} Rechnungszeilen; lexoffice nimmt "
+            f"höchstens {MAX_LINE_ITEMS} je Rechnung: den Arbeitsnachweis aufteilen",
         )
     note = None
     if layout == InvoiceLayout.DETAILED:

@@ -96,21 +96,21 @@ def detailed_lines(report: WorkReport, links: ArticleLinks) -> list[InvoiceLine]
 
 def _heading(section: WorkReportSection) -> InvoiceLine:
     name, description = fit_text(section.title, None)
-    return InvoiceLine("heading", "text", name, f"section {section.title!r}", description)
+    return InvoiceLine("heading", "text", name, f"Abschnitt {section.title!r}", description)
 
 
 def _section_lines(section: WorkReportSection, links: ArticleLinks) -> Iterator[InvoiceLine]:
-    where = f"section {section.title!r}"
+    where = f"Abschnitt {section.title!r}"
     for n, entry in enumerate(section.labour, 1):
-        yield _labour(entry, links, f"{where}, labour entry {n}")
+        yield _labour(entry, links, f"{where}, Arbeitszeit {n}")
     for n, use in enumerate(section.materials, 1):
-        yield _material(use, links, f"{where}, material {n}")
+        yield _material(use, links, f"{where}, Material {n}")
     for n, vehicle_use in enumerate(section.vehicle_uses, 1):
-        yield from _vehicle(vehicle_use, f"{where}, vehicle use {n}")
+        yield from _vehicle(vehicle_use, f"{where}, Fahrzeug {n}")
     for n, machine_use in enumerate(section.machine_uses, 1):
-        yield from _machine(machine_use, f"{where}, machine use {n}")
+        yield from _machine(machine_use, f"{where}, Maschine {n}")
     for n, position in enumerate(section.additional_positions, 1):
-        yield _additional(position, f"{where}, additional position {n}")
+        yield _additional(position, f"{where}, Zusatzposition {n}")
     if section.lump_sum:
         yield _priced(
             "lump_sum",

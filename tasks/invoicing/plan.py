@@ -36,6 +36,7 @@ from tasks.invoicing.totals import (
     fold_overall_percent,
     sent_unit_price,
 )
+from tasks.invoicing.wording import work_report_label
 from tasks.settings import InvoiceLayout
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -102,7 +103,7 @@ def plan_invoice(report: WorkReport, context: InvoiceContext) -> InvoicePlan:
     check.require_priced_lines(report, lines)
     service_day = report.date_to or report.date_from
     check.require_tax_rates(report, lines, check.allowed_tax_rates(context.tax_type, service_day))
-    laid_out = lay_out(lines, context.layout, report.describe())
+    laid_out = lay_out(lines, context.layout, work_report_label(report))
     discount = _discount(report)
     folded = discount.percent if discount is not None else None
     if folded is not None:
@@ -110,7 +111,7 @@ def plan_invoice(report: WorkReport, context: InvoiceContext) -> InvoicePlan:
         discount = None
     return InvoicePlan(
         work_report_id=report.id,
-        record=report.describe(),
+        record=work_report_label(report),
         context=context,
         laid_out=laid_out,
         discount=discount,

@@ -9,6 +9,8 @@ from decimal import Decimal
 from connectors.fieldservice.models import WorkReport, WorkReportStatus
 from tasks.invoicing.errors import PreconditionError
 from tasks.invoicing.lines import InvoiceLine
+from tasks.invoicing.wording import work_report_label
+from tasks.report_text import record
 
 VAT_FREE_TAX_TYPES = frozenset({"vatfree"})
 # Between 2020-07-01 and 2020-12-31 the reduced German rates applied (lexoffice-api.md §4.5).
@@ -18,18 +20,20 @@ REDUCED_2020 = (dt.date(2020, 7, 1), dt.date(2020, 12, 31))
 def require_invoiceable(report: WorkReport | None, work_report_id: int) -> WorkReport:
     """The report, if it exists, is completed and not invoiced yet."""
     if report is None:
-        raise PreconditionError(f"work report {work_report_id}", None, "does not exist")
+        raise PreconditionError(record("work report", work_report_id), None, "gibt es nicht")
     if report.status == WorkReportStatus.INVOICED or report.lexoffice_invoice_id is not None:
-        number = report.lexoffice_invoice_number or "a draft"
+        number = report.lexoffice_invoice_number or "ein Entwurf"
         raise PreconditionError(
-            report.describe(),
+            work_report_label(report),
             "status",
-            f"is already invoiced in lexoffice ({number}, id {report.lexoffice_invoice_id}); "
-            "it is never invoiced twice",
+            f"ist schon in lexoffice abgerechnet ({number}, ID {report.lexoffice_invoice_id}); "
+            "ein Arbeitsnachweis wird nie zweimal abgerechnet",
         )
     if report.status != WorkReportStatus.COMPLETED:
         raise PreconditionError(
-            report.describe(), "status", f"is {report.status}: complete it before invoicing"
+            work_report_label(report),
+            "status",
+            f"ist „{report.status}“: erst abschließen, dann abrechnen",
         )
     return report
 
@@ -46,9 +50,10 @@ def require_hourly_rates(report: WorkReport) -> None:
     )
     if missing:
         raise PreconditionError(
-            report.describe(),
+            work_report_label(report),
             "hourly_rate",
-            f"missing for the employee function(s) {', '.join(missing)}: set a rate first",
+            f"fehlt für die Mitarbeiterfunktion(en) {', '.join(missing)}: "
+            "erst einen Stundensatz eintragen",
         )
 
 
@@ -73,12 +78,14 @@ def require_tax_rates(
     if wrong:
         rates = ", ".join(str(rate) for rate in sorted(allowed))
         raise PreconditionError(
-            report.describe(),
+            work_report_label(report),
             "tax_rate",
-            f"lexoffice accepts only {rates} %, not: {'; '.join(wrong)}",
+            f"nicht erlaubt, lexoffice nimmt nur {rates} %: {'; '.join(wrong)}",
         )
 
 
 def require_priced_lines(report: WorkReport, lines: Sequence[InvoiceLine]) -> None:
     if not any(line.priced for line in lines):
-        raise PreconditionError(report.describe(), "positions", "none to invoice")
+        raise PreconditionError(
+            work_report_label(report), "positions", "fehlen: nichts abzurechnen"
+        )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus, SyncEntity, WorkReport
 from connectors.lexoffice.client import LexofficeClient
+from tasks import report_text
 from tasks.invoicing.attempts import existing_reference
 from tasks.invoicing.errors import PreconditionError
 from tasks.invoicing.lines import ArticleLinks
@@ -24,7 +25,7 @@ from tasks.invoicing.plan import (
     plan_invoice,
 )
 from tasks.invoicing.preconditions import require_invoiceable
-from tasks.invoicing.wording import contact_gone_message
+from tasks.invoicing.wording import contact_gone_message, customer_label
 from tasks.report import RunReport
 from tasks.settings import InvoiceLayout, SyncSettings
 
@@ -74,7 +75,7 @@ def _customer_contact(
         link = queries.get_link(session, SyncEntity.CUSTOMER, work_report.customer_id)
         if link is not None and link.status != LinkStatus.ACTIVE:
             raise PreconditionError(
-                work_report.customer.describe(),
+                customer_label(work_report.customer),
                 None,
                 contact_gone_message(work_report, link.lexoffice_id, link.status),
             )
@@ -90,21 +91,23 @@ def _export_customer(
     report: RunReport,
 ) -> uuid.UUID:
     """Export the unlinked customer to lexoffice (when customer export is on) and link it."""
-    record = f"customer {customer_id}"
+    record = report_text.record("customer", customer_id)
     if not settings.customers.export_enabled:
         raise PreconditionError(
             record,
             None,
-            "is not linked to a lexoffice contact and customer export is off: "
-            "run the master-data sync, or switch customer export on",
+            "ist mit keinem lexoffice-Kontakt verknüpft und die Kundenübertragung ist aus: "
+            "den Stammdatenabgleich laufen lassen oder die Kundenübertragung einschalten",
         )
     # Imported here: the master-data sync is a separate part of lexsync (tasks/sync).
     from tasks.sync.single import export_customers
 
     exported = export_customers(sessions, client, settings, [customer_id], run_id, report)
     if customer_id not in exported:
-        reasons = "; ".join(problem.message for _, problem in report.problems) or "no reason given"
-        raise PreconditionError(record, None, f"could not be exported to lexoffice: {reasons}")
+        reasons = "; ".join(problem.message for _, problem in report.problems) or "ohne Grund"
+        raise PreconditionError(
+            record, None, f"konnte nicht nach lexoffice übertragen werden: {reasons}"
+        )
     return uuid.UUID(str(exported[customer_id]))
 
 

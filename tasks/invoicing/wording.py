@@ -5,11 +5,31 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from connectors.fieldservice.models import LinkStatus, WorkReport
+from connectors.fieldservice.models import Customer, LinkStatus, WorkReport
+from tasks import report_text
 from tasks.documents.mapping import german
 from tasks.invoicing.totals import Totals
 
-__all__ = ["contact_gone_message", "euro", "german", "totals_differ_message", "totals_text"]
+__all__ = [
+    "contact_gone_message",
+    "customer_label",
+    "euro",
+    "german",
+    "totals_differ_message",
+    "totals_text",
+    "work_report_label",
+]
+
+
+def work_report_label(report: WorkReport) -> str:
+    """ "Arbeitsnachweis 5 (vom 01.12.2026)": the report as the office names it."""
+    since = f"vom {report_text.day(report.date_from)}" if report.date_from else None
+    return report_text.record("work report", report.id, since)
+
+
+def customer_label(customer: Customer) -> str:
+    """ "Kunde 12 (Müller GmbH)"."""
+    return report_text.record("customer", customer.id, customer.display_name)
 
 
 def euro(amount: Decimal) -> str:

@@ -66,7 +66,7 @@ def _read(
     article: Mapping[str, Any], article_type: ArticleType, canonical: type[C]
 ) -> RemoteRecord[C] | NotSynced:
     if article.get("type") != article_type:
-        return NotSynced(article.get("id"), f"article is not of type {article_type}")
+        return NotSynced(article.get("id"), f"Artikel ist nicht vom Typ {article_type}")
     price = article.get("price") or {}
     values = {field: article.get(key) for field, key in _ARTICLE_KEYS.items()}
     values |= {"net_price": price.get("netPrice"), "tax_rate": price.get("taxRate")}

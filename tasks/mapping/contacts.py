@@ -32,10 +32,10 @@ def contact_to_customer(contact: Mapping[str, Any]) -> RemoteRecord[CanonicalCus
     """The canonical customer of a lexoffice contact, or why it is not a customer."""
     roles = contact.get("roles") or {}
     if "customer" not in roles:
-        return NotSynced(contact.get("id"), "contact has no customer role")
+        return NotSynced(contact.get("id"), "Kontakt ohne Kundenrolle")
     if "person" not in contact and "company" not in contact:
         # A customer all the same (the web app allows it): reported, not silently dropped.
-        reason = "contact is neither a person nor a company"
+        reason = "Kontakt ist weder Person noch Firma"
         return NotSynced(contact.get("id"), reason, field="company")
     blockers = contact_write_blockers(contact)
     number = (roles.get("customer") or {}).get("number")

@@ -70,9 +70,9 @@ class CustomerNumbers:
             section.add_problem(
                 Problem(
                     "skip",
-                    "customer numbers",
-                    f"could not read the numbers lexoffice assigned ({error}); the next run "
-                    "brings them into the system",
+                    "Kundennummern",
+                    f"die von lexoffice vergebenen Nummern waren nicht lesbar ({error}); der "
+                    "nächste Lauf übernimmt sie ins System",
                 )
             )
         self.waiting.clear()

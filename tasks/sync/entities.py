@@ -21,6 +21,7 @@ from connectors.fieldservice.models import Activity, Base, Customer, Product, Sy
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.models import ActionResult, Article, Contact
 from connectors.lexoffice.paging import Listing
+from tasks import report_text
 from tasks.mapping.articles import (
     apply_activity_to_article,
     apply_product_to_article,
@@ -61,12 +62,11 @@ class EntitySide:
 
     def label(self, values: Mapping[str, Any], local_id: Any = None) -> str:
         """How a person recognises the record in a report, by name and number, e.g.
-        "customer 12 (Müller GmbH, Nr. 10004)" or "product 3 (Kabel, Nr. K-1)"."""
+        "Kunde 12 (Müller GmbH, Nr. 10004)" or "Material 3 (Kabel, Nr. K-1)"."""
         name = _printable(_display_name(self.spec.entity, values))
         number = _printable(_record_number(self.spec.entity, values))
         shown = ", ".join(part for part in (name, f"Nr. {number}" if number else None) if part)
-        ref = f" {local_id}" if local_id is not None else ""
-        return f"{self.spec.entity}{ref} ({shown})" if shown else f"{self.spec.entity}{ref}"
+        return report_text.record(self.spec.entity, local_id, shown)
 
 
 def list_collection(client: LexofficeClient, collection: CollectionName) -> Listing[Any]:

@@ -126,7 +126,7 @@ class _SideReader:
 
     def add(self, raw_record: dict[str, Any]) -> None:
         if not isinstance(raw_record.get("id"), str):
-            self.reject(raw_record, "id", "the record has no id")
+            self.reject(raw_record, "id", "der Datensatz hat keine ID")
             return
         try:
             record = self.side.read_remote(raw_record)
@@ -218,7 +218,7 @@ def _unreadable(record: dict[str, Any], field_name: str | None, reason: str) -> 
     record_id = record.get("id")
     name = _name_of(record)
     where = f" ({name!r})" if name else ""
-    message = f"lexoffice sent a record lexsync cannot read{where}: {reason}"
+    message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann{where}: {reason}"
     return Unreadable(record_id if isinstance(record_id, str) else None, field_name, message)
 
 

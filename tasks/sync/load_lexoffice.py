@@ -72,7 +72,7 @@ class LexofficeLoader:
         """Delete the articles of products or activities deleted in the system (opt-in)."""
         for missing in plan.missing_links:
             if missing.vanished_from == "system":
-                label = f"{self.label(None, missing.lexoffice_id)}, deleted in the system"
+                label = f"{self.label(None, missing.lexoffice_id)}, im System gelöscht"
                 self._guarded(self._delete, missing, label)
 
     def _delete(self, missing: MissingLink) -> None:
@@ -114,7 +114,7 @@ class LexofficeLoader:
             raise  # a revoked key stops the run: every further request would fail the same way
         except ContactNotWritableError as error:
             for waiting in _waiting_changes(item):
-                message = f"edit in lexoffice: {error}"
+                message = f"in lexoffice von Hand ändern: {error}"
                 self.section.add_problem(Problem("skip", label, message, **waiting, **ids))
         except ValidationError as error:
             problem = Problem("error", label, _refusal(error), _field(error), **ids)
@@ -142,8 +142,8 @@ class LexofficeLoader:
                 "POST",
                 "(create)",
                 None,
-                "lexoffice did not confirm the create and the record is not there (yet); "
-                "the next run looks for it again before it creates anything",
+                "lexoffice hat das Anlegen nicht bestätigt und der Datensatz ist (noch) nicht "
+                "da; der nächste Lauf sucht ihn erst, bevor er etwas anlegt",
             )
         return found
 
@@ -177,7 +177,7 @@ class LexofficeLoader:
     def _on_conflict(self, update: LexofficeUpdate, attempt: int) -> None:
         """Someone changed the record meanwhile: read it again and decide again."""
         if attempt + 1 >= MAX_CONFLICT_RETRIES:
-            raise LexofficeError("PUT", "(update)", 409, "changed again and again in lexoffice")
+            raise LexofficeError("PUT", "(update)", 409, "in lexoffice immer wieder geändert")
         fresh = raw(self.side.get_remote(self.client, update.lexoffice_id))
         self.raws[update.lexoffice_id] = fresh
         again = self.redecide(update.local_id, fresh)
@@ -222,7 +222,7 @@ def _waiting_changes(item: Any) -> list[dict[str, Any]]:
 
 def _refusal(error: ValidationError) -> str:
     details = "; ".join(f"{d.field}: {d.message or d.violation}" for d in error.details)
-    return f"lexoffice refused it: {details or error}"
+    return f"lexoffice lehnte ihn ab: {details or error}"
 
 
 def _field(error: ValidationError) -> str | None:

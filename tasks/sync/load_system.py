@@ -182,5 +182,5 @@ _RECORD_ERRORS = (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError)
 
 def _reason(error: Exception) -> str:
     if isinstance(error, sqlalchemy.exc.StatementError):
-        return f"the system database refused it: {error.orig}"
+        return f"die Datenbank des Systems lehnte ihn ab: {error.orig}"
     return str(error)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.column_types import utc_now
 from connectors.fieldservice.models import PendingCreate
+from tasks import report_text
 from tasks.diff.plan import LexofficeCreate, Plan
 from tasks.report import Problem
 from tasks.sync.entities import EntitySide
@@ -86,8 +87,8 @@ def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: in
         _hold(
             loader,
             marker,
-            f"several lexoffice records equal what was sent ({ids}): delete "
-            "the duplicates in lexoffice, the next run links the one left",
+            f"mehrere Datensätze in lexoffice gleichen dem gesendeten ({ids}): die "
+            "Doppelten in lexoffice löschen, der nächste Lauf verknüpft den übrigen",
         )
         return _without(plan, marker.local_id, {result.id for result in found})
     due = marker.sent_at + dt.timedelta(seconds=wait)
@@ -97,8 +98,8 @@ def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: in
     _hold(
         loader,
         marker,
-        f"not found in lexoffice yet; created again from {due:%Y-%m-%d %H:%M} "
-        "UTC if it still is not there",
+        f"noch nicht in lexoffice gefunden; ab {report_text.moment(due)} Uhr neu angelegt, "
+        "falls er dann noch fehlt",
     )
     return _without(plan, marker.local_id, set())
 
@@ -112,8 +113,8 @@ def _already_settled(loader: LexofficeLoader, plan: Plan, local_id: int) -> bool
 
 
 def _hold(loader: LexofficeLoader, marker: PendingCreate, why: str) -> None:
-    sent = f"{marker.sent_at:%Y-%m-%d %H:%M:%S} UTC"
-    message = f"lexoffice never confirmed the create sent {sent}; {why}"
+    sent = report_text.moment(marker.sent_at)
+    message = f"lexoffice hat das Anlegen vom {sent} Uhr nie bestätigt; {why}"
     loader.section.add_problem(Problem("error", marker.record_label, message))
 
 

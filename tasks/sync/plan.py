@@ -143,7 +143,9 @@ def report_missing_links(plan: Plan, importing: SectionReport, label: Labeler) -
     """Linked records gone from one side: kept, their link marked (never re-created)."""
     for missing in plan.missing_links:
         if missing.vanished_from == "lexoffice":
-            message = "no longer in lexoffice: kept in the system, link marked"
+            message = (
+                "nicht mehr in lexoffice: im System behalten, Verknüpfung als fehlend markiert"
+            )
             importing.add_problem(
                 Problem(
                     "skip",
@@ -191,7 +193,7 @@ def _conflict_problem(conflict: Conflict, label: Labeler) -> Problem:
 def _skip_problem(skip: Skip, label: Labeler) -> Problem:
     reason = skip.reason
     if skip.candidates:
-        reason += f" (candidates: {', '.join(str(c) for c in skip.candidates)})"
+        reason += f" (Kandidaten: {', '.join(str(c) for c in skip.candidates)})"
     return Problem(
         "skip",
         label(skip.local_id, skip.lexoffice_id),

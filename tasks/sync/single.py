@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError
+from tasks import report_text
 from tasks.diff.engine import diff_records
 from tasks.diff.plan import Plan
 from tasks.mapping.remote import NotSynced, RemoteRecord
@@ -162,21 +163,21 @@ def _fetch_contacts(
     raws: dict[str, dict[str, Any]] = {}
     section = report.section(SIDE.name, "lexoffice → system")
     for lexoffice_id in sorted(ids):
+        label = report_text.record("contact", lexoffice_id)
         try:
             contact = raw(SIDE.get_remote(client, lexoffice_id))
         except NotFoundError:
-            section.add_problem(
-                Problem("skip", f"contact {lexoffice_id}", "not in lexoffice (any more)")
-            )
+            section.add_problem(Problem("skip", label, "nicht (mehr) in lexoffice"))
             continue
         except ValidationError as error:  # edited into a shape the API documents nowhere
             where = ".".join(str(part) for part in error.errors()[0]["loc"])
-            message = f"lexoffice sent a record lexsync cannot read: {error.errors()[0]['msg']}"
-            section.add_problem(Problem("error", f"contact {lexoffice_id}", message, where))
+            why = error.errors()[0]["msg"]
+            message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann: {why}"
+            section.add_problem(Problem("error", label, message, where))
             continue
         record = SIDE.read_remote(contact)
         if isinstance(record, NotSynced):
-            section.add_problem(Problem("skip", f"contact {lexoffice_id}", record.reason))
+            section.add_problem(Problem("skip", label, record.reason))
             continue
         records.append(record)
         raws[record.lexoffice_id] = contact

@@ -69,8 +69,8 @@ class _UniqueValues:
             value = values.get(name)
             owner = self.owners[name].get(value, local_id) if not is_missing(value) else local_id
             if owner != local_id:
-                which = f"{owner}" if owner is not None else "created in this run"
-                problems.append((name, f"{value!r} is already used by another record ({which})"))
+                which = f"{owner}" if owner is not None else "in diesem Lauf angelegt"
+                problems.append((name, f"{value!r} hat schon ein anderer Datensatz ({which})"))
         if not problems:
             for name in self.fields:
                 if not is_missing(values.get(name)):
@@ -117,27 +117,27 @@ def _rule_refusal(column: Any, value: Any) -> str | None:
     names = {str(c.name) for c in column.table.constraints if isinstance(c, sa.CheckConstraint)}
     if isinstance(value, Decimal) and value.is_finite():
         if f"{column.name}_non_negative" in names and value < 0:
-            return f"must be at least 0, not {value}"
+            return f"muss mindestens 0 sein, nicht {value}"
         if f"{column.name}_percent" in names and not 0 <= value <= 100:
-            return f"must be between 0 and 100, not {value}"
+            return f"muss zwischen 0 und 100 liegen, nicht {value}"
     return None
 
 
 def _text_refusal(column_type: Any, value: str) -> str | None:
     if "\x00" in value:
-        return "contains a NUL character, which the system database cannot store"
+        return "enthält ein NUL-Zeichen, das die Datenbank des Systems nicht speichern kann"
     length = getattr(column_type, "length", None)
     if isinstance(column_type, sa.String) and length is not None and len(value) > length:
-        return f"{len(value)} characters; the system stores at most {length}"
+        return f"{len(value)} Zeichen; das System speichert höchstens {length}"
     return None
 
 
 def _number_refusal(column_type: Any, value: Decimal) -> str | None:
     if not value.is_finite():
-        return f"{value} is not a number"
+        return f"{value} ist keine Zahl"
     precision, scale = getattr(column_type, "precision", None), getattr(column_type, "scale", None)
     if not isinstance(precision, int) or not isinstance(scale, int):
         return None
     if value.adjusted() >= precision - scale:
-        return f"{value} is too large: the system stores at most {precision - scale} digits"
+        return f"{value} ist zu groß: das System speichert höchstens {precision - scale} Stellen"
     return None

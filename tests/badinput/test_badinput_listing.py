@@ -70,7 +70,7 @@ def test_unreadable_articles_are_set_aside_and_the_listing_reaches_its_end(
         for record, field in MALFORMED.values()
     }
     assert reported == expected
-    assert all("cannot read" in u.reason for u in side.unreadable)
+    assert all("nicht lesen kann" in u.reason for u in side.unreadable)
 
 
 def test_a_page_that_is_itself_malformed_stops_the_listing_loudly(tmp_path: Path) -> None:

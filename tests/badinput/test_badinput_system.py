@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.lexoffice.sandbox.server import SandboxServer
 from flows.master_data import sync_master_data
+from tasks import report_text
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.sync.entities import SIDES
@@ -94,7 +95,7 @@ def test_each_bad_system_record_fails_alone_with_its_field(
 
     bad = [case for case in cases if case.field is not None]
     for case in bad:
-        label = f"{SIDES[case.entity].spec.entity} {ids[case.key]}"
+        label = report_text.record(SIDES[case.entity].spec.entity, ids[case.key])
         assert error_fields(report, label) == [case.field], (case.key, report.problems)
     assert report.failed == len(bad), [p for _, p in report.problems]
     with sessions.begin() as session:

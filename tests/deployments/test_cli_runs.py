@@ -15,6 +15,7 @@ from connectors.fieldservice.models import IssueKind, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.invoicing.wording import euro as german_euro
+from tasks.report_text import amount
 from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
@@ -115,10 +116,11 @@ def test_invoice_prints_the_result_and_refuses_a_second_invoice(
     seeded = seed_linked_work_report(sessions, sandbox.control)
     assert main(["invoice", str(seeded.work_report_id)]) == 0
     out = capsys.readouterr().out
-    assert f"work report {seeded.work_report_id}: invoice created now" in out
-    assert f"gross {HAND_CHECKED_GROSS} EUR" in out
+    assert f"Arbeitsnachweis {seeded.work_report_id}: Rechnung jetzt erstellt" in out
+    assert f"brutto {amount(HAND_CHECKED_GROSS)}" in out
+    assert "brutto 1.008,15\xa0€" in out  # German digits, the sign kept with its number
     assert main(["invoice", str(seeded.work_report_id)]) == 2  # input error: nothing sent
-    assert "already invoiced" in capsys.readouterr().err
+    assert "schon in lexoffice abgerechnet" in capsys.readouterr().err
 
 
 def test_status_shows_what_became_of_each_invoice_in_lexoffice(

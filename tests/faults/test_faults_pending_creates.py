@@ -41,7 +41,7 @@ def unconfirmed_create(
     local_id = add_customer(sessions, **WITHOUT_EMAIL)
     inject_fault(sandbox, fault="500", method="POST", path="/v1/contacts")
     report = sync(connection)
-    assert [p.record for _, p in report.problems] == [f"customer {local_id} (Otto Ohnemail)"]
+    assert [p.record for _, p in report.problems] == [f"Kunde {local_id} (Otto Ohnemail)"]
     assert markers(sessions) == [local_id]
     return local_id
 
@@ -88,8 +88,8 @@ def test_faults_a_create_not_found_is_held_and_reported_until_the_wait_is_over(
     held = sync(connection)
 
     [(_, problem)] = held.problems
-    assert problem.record == f"customer {local_id} (Otto Ohnemail)"
-    assert "not found in lexoffice yet; created again from" in problem.message
+    assert problem.record == f"Kunde {local_id} (Otto Ohnemail)"
+    assert "noch nicht in lexoffice gefunden; ab" in problem.message
     assert post_count(sandbox) == 1 and markers(sessions) == [local_id]
     with sessions.begin() as session:
         [marker] = session.query(PendingCreate).all()
@@ -111,5 +111,5 @@ def test_faults_a_create_found_twice_is_never_sent_again(
 
     report = sync(connection)
 
-    assert any("several lexoffice records equal" in p.message for _, p in report.problems)
+    assert any("mehrere Datensätze in lexoffice gleichen" in p.message for _, p in report.problems)
     assert post_count(sandbox) == 1 and markers(sessions) == [local_id]

@@ -104,4 +104,4 @@ def test_contact_not_yet_in_the_system_is_imported_first(
     [project] = projects(sessions)
     assert project.customer_id == customer.id
     [failure] = [p for s, p in report.problems if s.entity == "order confirmations"]
-    assert "could not be imported as a customer first" in failure.message
+    assert "konnte nicht zuerst als Kunde importiert" in failure.message

@@ -70,7 +70,7 @@ def test_changed_or_voided_document_is_reported_once_and_not_applied(
     assert problem.kind == "conflict"
     assert problem.field == "name, order_sum, description"
     assert "Bad und Küche" in str(problem.lexoffice_value)
-    assert "not applied" in problem.message
+    assert "nicht ins Projekt übernommen" in problem.message
     again = run(connection)
     assert again.problems == []
     assert counts(again, ENTITY)["unchanged"] == 1
@@ -88,12 +88,12 @@ def test_document_that_cannot_be_imported_is_reported_and_the_rest_go_on(
     report = run(connection)
     assert len(projects(sessions)) == 2
     [(_, problem)] = report.problems
-    assert problem.kind == "error" and "address has no name" in problem.message
+    assert problem.kind == "error" and "hat keinen Namen" in problem.message
     assert counts(report, ENTITY)["failed"] == 1
     [failed] = [row for row in imports(sessions) if str(row["lexoffice_id"]) == broken_id]
     assert failed["status"] == DocumentImportStatus.FAILED and failed["project_id"] is None
     [published] = artifacts(f"document-import-{connection_name(connection)}-problems")
-    assert "address has no name" in str(published.data)
+    assert "hat keinen Namen" in str(published.data)
     fix = {"address": {"name": "Baustelle Schulz", "countryCode": "DE"}}
     edit_in_lexoffice(sandbox, "order-confirmations", broken_id, fix)
     retried = run(connection)

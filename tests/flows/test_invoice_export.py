@@ -23,7 +23,7 @@ def test_an_unlinked_customer_is_exported_first_and_a_refused_one_stops_the_invo
         customer = queries.get_customer(session, seeded.customer_id)
         assert customer is not None
         customer.email = "muster-bau.example.org"  # no @: lexoffice would refuse it
-    refused = r"(?i)could not be exported to lexoffice: .*e-mail"
+    refused = r"(?i)konnte nicht nach lexoffice übertragen werden: .*e-mail"
     with pytest.raises(PreconditionError, match=refused):
         create_invoice(seeded.work_report_id, connection_name(connection))
     log = sandbox.control.get("/requests").json()

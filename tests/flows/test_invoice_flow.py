@@ -109,7 +109,7 @@ def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced
     with sessions.begin() as session:
         report = queries.get_work_report(session, seeded.work_report_id)
         assert report is not None and report.lexoffice_invoice_number == "RE0001"
-    with pytest.raises(PreconditionError, match=r"already invoiced in lexoffice \(RE0001"):
+    with pytest.raises(PreconditionError, match=r"schon in lexoffice abgerechnet \(RE0001"):
         create_invoice(seeded.work_report_id, name)
     assert len(invoice_posts(sandbox)) == 1
     assert len(invoices_in_lexoffice(sandbox)) == 1
@@ -119,12 +119,12 @@ def test_preconditions_fail_clearly_before_anything_is_sent(
     connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     name = connection_name(connection)
-    with pytest.raises(PreconditionError, match="work report 4242: does not exist"):
+    with pytest.raises(PreconditionError, match="Arbeitsnachweis 4242: gibt es nicht"):
         create_invoice(4242, name)
     connection.settings.customers.export_enabled = False
     connection.save(name, overwrite=True)
     seeded = seed_linked_work_report(sessions, sandbox.control, link_customer=False)
-    with pytest.raises(PreconditionError, match=r"not linked .* customer export is off"):
+    with pytest.raises(PreconditionError, match=r"keinem lexoffice-Kontakt verknüpft .* ist aus"):
         create_invoice(seeded.work_report_id, name)
     assert invoice_posts(sandbox) == []
     with sessions.begin() as session:

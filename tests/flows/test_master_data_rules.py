@@ -95,7 +95,7 @@ def test_contact_the_api_cannot_update_is_imported_and_its_export_reported(
     report = sync(connection, "customers")
 
     skips = [p for _, p in report.problems if p.kind == "skip"]
-    assert any("edit in lexoffice" in p.message for p in skips), report.problems
+    assert any("in lexoffice von Hand ändern" in p.message for p in skips), report.problems
     # The same change to a writable contact is sent: the run did reach the writes.
     assert put_paths(sandbox) == [f"/v1/contacts/{plain_id}"]
 
@@ -150,7 +150,7 @@ def test_record_deleted_in_lexoffice_is_kept_and_its_link_marked(
     with sessions.begin() as session:
         link = queries.get_link(session, SyncEntity.CUSTOMER, customer.id)
         assert link is not None and link.status == LinkStatus.MISSING_IN_LEXOFFICE
-    assert any("no longer in lexoffice" in p.message for _, p in first.problems)
+    assert any("nicht mehr in lexoffice" in p.message for _, p in first.problems)
     assert lexoffice_records(sandbox, "contacts") == []  # never re-created
     assert second.problems == []
 

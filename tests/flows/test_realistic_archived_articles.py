@@ -81,7 +81,7 @@ def test_archived_article_takes_no_change_from_the_system_and_says_so(
     assert [e for e in requests_log(sandbox) if e["method"] != "GET"] == []
     assert _archived(sessions) == {"Kabel neu": True}
     [problem] = [p for _, p in report.problems]
-    assert "archived in lexoffice" in problem.message
+    assert "in lexoffice archiviert" in problem.message
     assert "Kabel neu" in problem.record and "Nr. K-1" in problem.record
     assert (problem.field, problem.system_value, problem.lexoffice_value) == (
         "name",

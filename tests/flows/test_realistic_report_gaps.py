@@ -40,7 +40,7 @@ def test_change_waiting_on_a_contact_the_api_cannot_update_names_field_and_both_
     report = sync_master_data(connection=connection_name(connection), entities=["customers"])
 
     [problem] = [p for _, p in report.problems]
-    assert problem.message.startswith("edit in lexoffice")
+    assert problem.message.startswith("in lexoffice von Hand ändern")
     assert (problem.field, problem.system_value, problem.lexoffice_value) == (
         "phone",
         "030 1234",

@@ -16,7 +16,7 @@ def test_record_archived_in_lexoffice_is_not_re_exported_but_archived_in_the_sys
     plan = customers.diff()
 
     assert not plan.lexoffice_updates
-    assert "archived in lexoffice" in plan.skips[0].reason
+    assert "in lexoffice archiviert" in plan.skips[0].reason
     assert plan.system_updates[0].changes == (FieldChange("archived", new=True, old=False),)
 
 
@@ -32,7 +32,7 @@ def test_contact_lexoffice_cannot_update_is_skipped_as_edit_in_lexoffice(custome
     plan = customers.diff()
 
     (skip,) = plan.skips
-    assert skip.local_id == 1 and "edit in lexoffice" in skip.reason
+    assert skip.local_id == 1 and "in lexoffice von Hand ändern" in skip.reason
     assert "emailAddresses.business has 2 entries" in skip.reason
     assert not plan.lexoffice_updates
     assert plan.system_updates[0].new_base == {"email": "b@example.de"}
@@ -119,5 +119,5 @@ def test_system_wins_conflict_stays_open_when_the_contact_cannot_be_written(cust
 
     (conflict,) = plan.conflicts
     assert conflict.resolution is Resolution.UNRESOLVED
-    assert "not writable" in conflict.note
+    assert "nicht änderbar" in conflict.note
     assert not plan.has_writes

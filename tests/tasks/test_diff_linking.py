@@ -60,7 +60,7 @@ def test_ambiguous_e_mail_is_reported_with_candidates_and_nothing_is_created(cus
     assert not plan.new_links and not plan.system_creates and not plan.lexoffice_creates
     by_record = {(s.local_id, s.lexoffice_id): s.candidates for s in plan.skips}
     assert by_record == {(1, None): ("L1",), (2, None): ("L1",), (None, "L1"): (1, 2)}
-    assert all("ambiguous" in s.reason for s in plan.skips)
+    assert all("nicht eindeutig" in s.reason for s in plan.skips)
 
 
 def test_record_ambiguous_by_number_is_not_matched_by_e_mail_later(customers):

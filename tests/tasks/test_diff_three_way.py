@@ -176,7 +176,7 @@ def test_conflict_under_lexoffice_wins_stays_open_while_import_is_disabled(custo
     plan = customers.diff(conflict_policy=ConflictPolicy.LEXOFFICE_WINS, import_enabled=False)
 
     assert plan.conflicts[0].resolution is Resolution.UNRESOLVED
-    assert "import is disabled" in plan.conflicts[0].note
+    assert "Import ist ausgeschaltet" in plan.conflicts[0].note
     assert not plan.has_writes
 
 

@@ -149,7 +149,7 @@ def test_several_entries_read_first_address_and_e_mail_in_slot_order():
 def test_contact_without_customer_role_is_not_a_customer():
     result = contact_to_customer(contact(roles={"vendor": {"number": 70001}}))
 
-    assert isinstance(result, NotSynced) and "customer role" in result.reason
+    assert isinstance(result, NotSynced) and "Kundenrolle" in result.reason
 
 
 def test_archived_flag_travels_beside_the_record():

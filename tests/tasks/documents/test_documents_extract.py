@@ -79,4 +79,4 @@ def test_a_document_that_cannot_be_read_is_noted_and_the_others_are_read(
     sandbox.control.post("/faults", json=fault).raise_for_status()
     fetched = fetch_documents(client, [(first, OC.value), (second, OC.value)])
     assert list(fetched.documents) == [second]
-    assert "did not answer in time" in fetched.failures[first]
+    assert "antwortete nicht rechtzeitig" in fetched.failures[first]

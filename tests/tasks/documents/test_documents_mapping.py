@@ -151,7 +151,7 @@ def test_customer_from_one_time_address_is_a_company_with_the_billing_address() 
 
 
 def test_address_without_a_name_cannot_make_a_customer() -> None:
-    with pytest.raises(UnmappableDocumentError, match="no name"):
+    with pytest.raises(UnmappableDocumentError, match="keinen Namen"):
         customer_from_address(VoucherAddress(country_code="DE"), "x")
 
 

@@ -60,8 +60,8 @@ def test_more_than_300_different_positions_are_refused_with_a_clear_error() -> N
         for n in range(MAX_LINE_ITEMS + 1)
     ]
     lines = detailed_lines(report, ArticleLinks())
-    with pytest.raises(TooManyLinesError, match=r"lexoffice takes at most 300 .* split"):
-        lay_out(lines, InvoiceLayout.GROUPED, "work report 7")
+    with pytest.raises(TooManyLinesError, match=r"lexoffice nimmt höchstens 300 .* aufteilen"):
+        lay_out(lines, InvoiceLayout.GROUPED, "Arbeitsnachweis 7")
 
 
 def test_a_name_over_255_characters_is_cut_and_kept_whole_in_the_description() -> None:

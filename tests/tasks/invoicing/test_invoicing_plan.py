@@ -107,7 +107,7 @@ def test_the_reference_finds_the_invoice_it_was_written_into_and_no_other() -> N
 def test_a_draft_work_report_is_refused() -> None:
     report = _report()
     report.status = WorkReportStatus.DRAFT
-    with pytest.raises(PreconditionError, match="is draft: complete it before invoicing"):
+    with pytest.raises(PreconditionError, match="Status ist „draft“: erst abschließen"):
         require_invoiceable(report, 7)
 
 
@@ -115,19 +115,19 @@ def test_an_invoiced_work_report_is_refused_naming_its_invoice() -> None:
     report = _report()
     report.status = WorkReportStatus.INVOICED
     report.lexoffice_invoice_number = "RE0042"
-    with pytest.raises(PreconditionError, match=r"already invoiced in lexoffice \(RE0042"):
+    with pytest.raises(PreconditionError, match=r"schon in lexoffice abgerechnet \(RE0042"):
         require_invoiceable(report, 7)
 
 
 def test_a_missing_work_report_is_refused() -> None:
-    with pytest.raises(PreconditionError, match="work report 99: does not exist"):
+    with pytest.raises(PreconditionError, match="Arbeitsnachweis 99: gibt es nicht"):
         require_invoiceable(None, 99)
 
 
 def test_an_employee_function_without_hourly_rate_is_refused() -> None:
     report = _report()
     report.sections[0].labour[1].employee_function.hourly_rate = D(0)
-    with pytest.raises(PreconditionError, match=r"hourly_rate missing .* Geselle"):
+    with pytest.raises(PreconditionError, match=r"Stundensatz fehlt .* Geselle"):
         plan_invoice(report, _context())
 
 
@@ -136,7 +136,7 @@ def test_a_tax_rate_lexoffice_does_not_accept_is_refused_naming_the_position() -
     report.sections[1].additional_positions.append(
         AdditionalPosition(text="Altrate", quantity=D(1), unit="x", unit_price=D(1), tax_rate=D(16))
     )
-    with pytest.raises(PreconditionError, match=r"section 'Prüfung', additional position 2 \(16"):
+    with pytest.raises(PreconditionError, match=r"Abschnitt 'Prüfung', Zusatzposition 2 \(16"):
         plan_invoice(report, _context())
 
 

@@ -88,7 +88,7 @@ def test_article_deleted_in_lexoffice_keeps_the_product_and_marks_its_link(
     assert "Kabel" in _rows(sessions)
     assert _link(sessions, SyncEntity.PRODUCT, product)[1] == LinkStatus.MISSING_IN_LEXOFFICE
     [problem] = report.section("products", IMPORTING).problems
-    assert "no longer in lexoffice" in problem.message
+    assert "nicht mehr in lexoffice" in problem.message
 
 
 def test_article_event_respects_the_import_switch(

@@ -62,7 +62,7 @@ def test_dry_run_reports_what_the_document_import_then_does(
     assert planned_counts[("order confirmations", "lexoffice → system", "created")] == 4
     assert planned_counts[("delivery notes", "lexoffice → system", "created")] == 1
     [vendor_failure] = [p for p in planned_problems if p[0] == "order confirmations"]
-    assert "could not be imported as a customer first" in vendor_failure[5]
+    assert "konnte nicht zuerst als Kunde importiert werden" in vendor_failure[5]
     exported = planned_counts[("customers", "system → lexoffice", "created")]
     imported = planned_counts[("customers", "lexoffice → system", "created")]
     if flow_name == "document-import":  # the unlinked contact is imported first, by this run

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-# Before Prefect builds its settings (see /work/shared/prefect-notes.md). A Prefect home of
+# Before Prefect builds its settings (see the shared prefect-notes.md). A Prefect home of
 # our own (removed at the end) unless one is set.
 OWN_PREFECT_HOME = (
     None if "PREFECT_HOME" in os.environ else tempfile.mkdtemp(prefix="lexsync-bench-prefect-")

@@ -93,6 +93,9 @@ def test_receiver_stopped_by_a_signal_stops_its_temporary_server(
     assert "webhook receiver for default" in started and "in-process" in started, started
     home: Path = receiver.home  # type: ignore[attr-defined]
     assert len(processes_with_home(home)) >= 2  # the receiver and its temporary server
+    # The signal goes to a receiver that serves: uvicorn says so once it listens.
+    serving = _line_with("Uvicorn running on", receiver.stdout)
+    assert "Uvicorn running on" in serving, serving
     receiver.send_signal(stop_signal)
     assert receiver.wait(timeout=60) in (0, 130)
     assert _gone_soon(home) == []

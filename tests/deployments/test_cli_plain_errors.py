@@ -8,38 +8,21 @@ from __future__ import annotations
 import io
 import socket
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from connectors.fieldservice.db import current_revision, head_revision, migrate
+from connectors.fieldservice.db import current_revision, head_revision
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.connection import LexsyncConnection
 from tasks.resources import dispose_engines
 from tests.support.databases import ThrowawayDatabases
-from tests.support.environment import use_as_default_connection
 
 
 @pytest.fixture(autouse=True)
 def _under_prefect_harness(prefect_harness: None) -> None:
     """Connection blocks and flows need a Prefect API: the session's temporary server."""
-
-
-@pytest.fixture
-def system_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'system.db'}"
-    migrate(url)
-    yield url
-    dispose_engines()
-
-
-@pytest.fixture
-def sandbox(
-    monkeypatch: pytest.MonkeyPatch, sandbox_server: SandboxServer, system_url: str
-) -> SandboxServer:
-    return use_as_default_connection(monkeypatch, sandbox_server, system_url)
 
 
 def closed_port() -> int:

@@ -7,16 +7,12 @@ counts as a real one, exactly as https://api.lexware.io would.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.fieldservice.db import migrate
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer
 from tests.support.environment import use_as_default_connection
 
@@ -24,19 +20,6 @@ from tests.support.environment import use_as_default_connection
 @pytest.fixture(autouse=True)
 def _under_prefect_harness(prefect_harness: None) -> None:
     """The flows need a Prefect API: the session's temporary server."""
-
-
-@pytest.fixture
-def system_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'system.db'}"
-    migrate(url)
-    yield url
-    dispose_engines()
-
-
-@pytest.fixture
-def sessions(system_url: str) -> sessionmaker[Session]:
-    return system_sessions(system_url)
 
 
 @pytest.fixture

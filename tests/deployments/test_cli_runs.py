@@ -3,50 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
-from connectors.fieldservice.db import current_revision, head_revision, migrate
+from connectors.fieldservice.db import current_revision, head_revision
 from connectors.fieldservice.models import IssueKind, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.invoicing.wording import euro as german_euro
 from tasks.report_text import amount
-from tasks.resources import dispose_engines, system_sessions
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
-from tests.support.environment import use_as_default_connection
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
 
 
 @pytest.fixture(autouse=True)
 def _under_prefect_harness(prefect_harness: None) -> None:
     """load_connection and the flows need a Prefect API: the session's temporary server."""
-
-
-@pytest.fixture
-def system_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'system.db'}"
-    migrate(url)
-    yield url
-    dispose_engines()
-
-
-@pytest.fixture
-def sessions(system_url: str) -> sessionmaker[Session]:
-    return system_sessions(system_url)
-
-
-@pytest.fixture
-def sandbox(
-    monkeypatch: pytest.MonkeyPatch, sandbox_server: SandboxServer, system_url: str
-) -> SandboxServer:
-    """An empty sandbox and the migrated database as the default connection (environment)."""
-    return use_as_default_connection(monkeypatch, sandbox_server, system_url)
 
 
 def contacts(sandbox: SandboxServer) -> list[str]:

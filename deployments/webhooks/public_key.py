@@ -15,6 +15,7 @@ and prints its SHA-256 fingerprint (compare it with a second source before commi
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 import tempfile
@@ -27,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from deployments.webhooks.config import LEXOFFICE_PUBLIC_KEY_URL, PINNED_KEY_PATH
 from deployments.webhooks.signature import PublicKeyError, load_public_key, parse_public_key
+
+log = logging.getLogger("lexsync.webhooks")
 
 CACHE_ENV = "LEXSYNC_WEBHOOK_KEY_CACHE"
 FETCH_TIMEOUT_SECONDS = 10.0
@@ -71,6 +74,7 @@ def published_public_key(sources: KeySources) -> rsa.RSAPublicKey:
     except PublicKeyError as error:
         fetch_failure = str(error)
     else:
+        _warn_if_not_the_pinned_key(key, sources.pinned)
         _write_cache(sources.cache, pem)
         return key
     pinned = _valid_file(sources.pinned)
@@ -81,6 +85,20 @@ def published_public_key(sources: KeySources) -> rsa.RSAPublicKey:
         f"{sources.cache} and no pinned copy at {sources.pinned}. On a machine that reaches "
         f"{sources.url}, run `make webhook-key` (or download it to one of these paths), or "
         f"start the receiver with --public-key PATH."
+    )
+
+
+def _warn_if_not_the_pinned_key(fetched: rsa.RSAPublicKey, pinned_path: Path) -> None:
+    """A published key that differs from the pinned copy is used (Lexware may have rotated it),
+    but said out loud: the admin compares and refreshes the pinned copy."""
+    pinned = _valid_file(pinned_path)
+    if pinned is None or fingerprint(pinned) == fingerprint(fetched):
+        return
+    log.warning(
+        "the published webhook key (SHA-256 %s) differs from the pinned copy (SHA-256 %s): "
+        "if Lexware rotated its key, refresh the pinned copy with `make webhook-key`",
+        fingerprint(fetched),
+        fingerprint(pinned),
     )
 
 

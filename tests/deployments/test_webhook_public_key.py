@@ -3,6 +3,7 @@ offline, and a clear error naming every place when there is neither."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from deployments.webhooks.config import PINNED_KEY_PATH
 from deployments.webhooks.public_key import (
     KeySources,
     fingerprint,
@@ -24,6 +26,9 @@ from deployments.webhooks.public_key import (
 from deployments.webhooks.signature import PublicKeyError
 
 KEY_PATH = "/webhookSignature/public/public_key.pub"
+# The SHA-256 (DER) of Lexware's key as pinned in the package; keys/README.md says where it
+# came from. A changed pinned file must be a deliberate change of this line too.
+PINNED_FINGERPRINT = "6a42debdf6c613137f8da76b231711c93c3b4fc2dc0e7a2998e08c7f479f80b1"
 
 
 def _pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -165,3 +170,45 @@ def test_pin_writes_the_published_key_into_the_package_copy(
 
     assert sources.pinned.read_bytes() == key_server.body
     assert printed == fingerprint(published_public_key(sources))
+
+
+def test_the_package_pins_lexwares_4096_bit_key() -> None:
+    pinned = serialization.load_pem_public_key(PINNED_KEY_PATH.read_bytes())
+
+    assert isinstance(pinned, rsa.RSAPublicKey) and pinned.key_size == 4096
+    assert fingerprint(pinned) == PINNED_FINGERPRINT
+
+
+def test_an_offline_first_start_uses_the_packaged_key(tmp_path: Path) -> None:
+    sources = KeySources(_unreachable_url(), tmp_path / "cache.pub")
+
+    key = published_public_key(sources)
+
+    assert fingerprint(key) == PINNED_FINGERPRINT
+
+
+def test_a_published_key_unlike_the_pinned_copy_is_used_and_named(
+    key_server: KeyServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pinned = tmp_path / "pinned.pub"
+    pinned.write_bytes(_pem(_new_key()))
+    sources = KeySources(key_server.url, tmp_path / "cache.pub", pinned)
+
+    with caplog.at_level(logging.WARNING, logger="lexsync.webhooks"):
+        key = published_public_key(sources)
+
+    assert _same(key, key_server.body)
+    assert fingerprint(key) in caplog.text and "make webhook-key" in caplog.text
+
+
+def test_a_published_key_equal_to_the_pinned_copy_warns_nothing(
+    key_server: KeyServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pinned = tmp_path / "pinned.pub"
+    pinned.write_bytes(key_server.body)
+    sources = KeySources(key_server.url, tmp_path / "cache.pub", pinned)
+
+    with caplog.at_level(logging.WARNING, logger="lexsync.webhooks"):
+        published_public_key(sources)
+
+    assert caplog.records == []

@@ -26,10 +26,10 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, NotFoundError
 from connectors.lexoffice.models import VoucherlistEntry
 from tasks.documents.changes import report_changes
-from tasks.documents.diff import LISTING_COLUMNS, ImportPlan
 from tasks.documents.extract import VOUCHER_TYPES, FetchedDocuments, get_document, listing_row
 from tasks.documents.load import LoadContext, import_projects, section
 from tasks.documents.mapping import Document
+from tasks.documents.plan import LISTING_COLUMNS, ImportPlan
 from tasks.documents.steps import (
     AddressCustomers,
     document_types,

@@ -27,7 +27,9 @@ from tasks.documents.customers import (
     linked_customers,
     uses_address,
 )
-from tasks.documents.diff import (
+from tasks.documents.extract import FetchedDocuments, fetch_documents, list_documents
+from tasks.documents.load import LoadContext, import_projects, section
+from tasks.documents.plan import (
     KNOWN_COLUMNS,
     ImportPlan,
     listing_start,
@@ -36,8 +38,6 @@ from tasks.documents.diff import (
     plan_imports,
     records,
 )
-from tasks.documents.extract import FetchedDocuments, fetch_documents, list_documents
-from tasks.documents.load import LoadContext, import_projects, section
 from tasks.progress import Progress
 from tasks.report import RunReport
 from tasks.settings import DocumentImport, SyncSettings

@@ -155,24 +155,24 @@ def connection_from_environment() -> LexsyncConnection:
 def load_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
     """The connection block `name`; for "default" without a block, the environment's."""
     try:
-        connection = LexsyncConnection.load(name)
+        connection_block = LexsyncConnection.load(name)
     except ValueError:
         if name != DEFAULT_CONNECTION:
             raise
         return connection_from_environment()
-    assert isinstance(connection, LexsyncConnection)
-    return connection
+    assert isinstance(connection_block, LexsyncConnection)
+    return connection_block
 
 
 def load_active_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
     """The connection `name`, refused if disabled (a run started by hand or left queued)."""
-    connection = load_connection(name)
-    if not connection.active:
+    connection_block = load_connection(name)
+    if not connection_block.active:
         raise ConnectionDisabledError(
             f"connection {name!r} is disabled: enable it with `lexsync connections enable "
             f"{name}` first"
         )
-    return connection
+    return connection_block
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
-
 from prefect import flow
-from prefect.utilities.annotations import quote
 
 from flows.parameters import connection_parameter, dry_run_parameter
 from tasks.documents.load import LoadContext
 from tasks.documents.steps import (
+    AddressCustomers,
     document_types,
-    export_document_customers,
     fetch_lexoffice_documents,
-    import_customers,
+    import_planned_documents,
     list_lexoffice_documents,
     load_documents,
     plan_document_imports,
@@ -22,7 +19,6 @@ from tasks.documents.steps import (
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 
-T = TypeVar("T")
 DOCUMENTS_PART = "documents"
 
 
@@ -55,27 +51,10 @@ def import_document_types(run: Run) -> None:
             listing, state, run.settings.import_draft_documents, run.report
         )
         fetched = fetch_lexoffice_documents(run.client, plan)
-        customers = import_customers(
-            run.sessions,
-            run.client,
-            run.settings,
-            plan,
-            _quoted(fetched),
-            run.run_id,
-            run.report,
-            run.dry_run,
-            run.planned_links,
-        )
-        context = LoadContext(fetched, customers, run.run_id, run.dry_run)
-        made = load_documents(
-            run.sessions, run.connection_name, plan, listing, state, _quoted(context), run.report
-        )
-        if made:  # customers made from addresses: exported now, so the next run has nothing to do
-            export_document_customers(
-                run.sessions, run.client, run.settings, made, run.run_id, run.report
+
+        def load(context: LoadContext) -> AddressCustomers:  # the projects, and the cursors
+            return load_documents(
+                run.sessions, run.connection_name, plan, listing, state, context, run.report
             )
 
-
-def _quoted(value: T) -> T:
-    """The value, passed to a task without Prefect walking every document in it."""
-    return cast(T, quote(value))
+        import_planned_documents(run, plan, fetched, load)

@@ -52,7 +52,7 @@ def _reconcile_invoices(run: Run) -> None:
 
 
 def _check_subscriptions(run: Run) -> None:
-    callback_url = run.active.webhook_callback_url
+    callback_url = run.connection_block.webhook_callback_url
     if callback_url and not run.dry_run:
         with run.part(SUBSCRIPTIONS_PART):
             ensure_event_subscriptions(run.client, callback_url, run.report, run.settings)

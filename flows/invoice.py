@@ -72,8 +72,12 @@ def create_invoice(
 def _invoice(
     run: Run, work_report_id: int, finalize: bool, layout: InvoiceLayout | None, key: str
 ) -> InvoiceResult:
-    conn = run.active
-    sides = Sides(conn.database_url, conn.lexoffice_settings(), conn.settings)
+    connection_block = run.connection_block
+    sides = Sides(
+        connection_block.database_url,
+        connection_block.lexoffice_settings(),
+        connection_block.settings,
+    )
     plan: InvoicePlan | None = None
     result: InvoiceResult | None = None
     try:

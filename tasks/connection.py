@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from connectors.fieldservice.urls import split_password, with_password
 from connectors.lexoffice.settings import DEFAULT_BASE_URL, LexofficeSettings
+from tasks.form import form_field
 from tasks.settings import SyncSettings
 
 DEFAULT_CONNECTION = "default"
@@ -44,60 +45,52 @@ class LexsyncConnection(Block):
         "was abgeglichen wird."
     )
 
-    database_address: str = Field(
-        default=DEFAULT_DATABASE_URL,
-        title="Datenbank (Adresse ohne Passwort)",
-        description="Die Datenbank der Auftragsverwaltung, z. B. "
+    database_address: str = form_field(
+        DEFAULT_DATABASE_URL,
+        "Datenbank (Adresse ohne Passwort)",
+        "Die Datenbank der Auftragsverwaltung, z. B. "
         "postgresql+psycopg://lexsync@db.example.de/meier oder sqlite:///var/lexsync.db. "
         "Das Passwort gehört in das Feld darunter.",
     )
-    database_password: SecretStr | None = Field(
-        default=None,
-        title="Datenbank-Passwort",
-        description="Wird verschlüsselt gespeichert; leer lassen bei SQLite.",
+    database_password: SecretStr | None = form_field(
+        None, "Datenbank-Passwort", "Wird verschlüsselt gespeichert; leer lassen bei SQLite."
     )
-    lexoffice_api_key: SecretStr | None = Field(
-        default=None,
-        title="lexoffice-API-Schlüssel",
-        description="Aus lexoffice: Erweiterungen → Weitere Apps → Public API "
-        "(Version XL). Wird verschlüsselt gespeichert.",
+    lexoffice_api_key: SecretStr | None = form_field(
+        None,
+        "lexoffice-API-Schlüssel",
+        "Aus lexoffice: Erweiterungen → Weitere Apps → Public API (Version XL). Wird "
+        "verschlüsselt gespeichert.",
     )
-    lexoffice_base_url: str = Field(
-        default=DEFAULT_BASE_URL,
-        title="Adresse der lexoffice-API",
-        description=f"Normalerweise {DEFAULT_BASE_URL} (ohne /v1).",
+    lexoffice_base_url: str = form_field(
+        DEFAULT_BASE_URL,
+        "Adresse der lexoffice-API",
+        f"Normalerweise {DEFAULT_BASE_URL} (ohne /v1).",
     )
     # lexoffice allows 2 requests/s per account; only a sandbox may be driven faster.
-    lexoffice_rate_per_second: float = Field(
-        default=2.0,
+    lexoffice_rate_per_second: float = form_field(
+        2.0,
+        "Anfragen je Sekunde an lexoffice",
+        "lexoffice erlaubt 2; nur für die Testumgebung höher stellen.",
         gt=0,
-        title="Anfragen je Sekunde an lexoffice",
-        description="lexoffice erlaubt 2; nur für die Testumgebung höher stellen.",
     )
-    organization_id: str | None = Field(
-        default=None,
-        title="lexoffice-Organisation (organizationId)",
-        description="Wird beim Anlegen eingetragen; ein Schlüssel einer anderen Firma wird "
-        "dann abgelehnt.",
+    organization_id: str | None = form_field(
+        None,
+        "lexoffice-Organisation (organizationId)",
+        "Wird beim Anlegen eingetragen; ein Schlüssel einer anderen Firma wird dann abgelehnt.",
     )
     # The public HTTPS address of the webhook receiver; when set, every full sync makes sure
     # lexoffice still has the contact subscriptions (it drops them after failed deliveries).
-    webhook_callback_url: str | None = Field(
-        default=None,
-        title="Öffentliche Adresse des Webhook-Empfängers",
-        description="Z. B. https://lexsync.example.de/webhooks/lexoffice; leer lassen, "
-        "wenn keine Webhooks genutzt werden.",
+    webhook_callback_url: str | None = form_field(
+        None,
+        "Öffentliche Adresse des Webhook-Empfängers",
+        "Z. B. https://lexsync.example.de/webhooks/lexoffice; leer lassen, wenn keine Webhooks "
+        "genutzt werden.",
     )
-    active: bool = Field(
-        default=True,
-        title="Aktiv",
-        description="Ausgeschaltet wird diese Firma bei keinem Abgleich berücksichtigt.",
+    active: bool = form_field(
+        True, "Aktiv", "Ausgeschaltet wird diese Firma bei keinem Abgleich berücksichtigt."
     )
-    settings: SyncSettings = Field(
-        default_factory=SyncSettings,
-        title="Einstellungen",
-        description="Was abgeglichen wird und wie.",
-    )
+    # Titled by SyncSettings' form_section (the form draws the section from there).
+    settings: SyncSettings = Field(default_factory=SyncSettings)
 
     @model_validator(mode="before")
     @classmethod
@@ -155,24 +148,24 @@ def connection_from_environment() -> LexsyncConnection:
 def load_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
     """The connection block `name`; for "default" without a block, the environment's."""
     try:
-        connection = LexsyncConnection.load(name)
+        connection_block = LexsyncConnection.load(name)
     except ValueError:
         if name != DEFAULT_CONNECTION:
             raise
         return connection_from_environment()
-    assert isinstance(connection, LexsyncConnection)
-    return connection
+    assert isinstance(connection_block, LexsyncConnection)
+    return connection_block
 
 
 def load_active_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
     """The connection `name`, refused if disabled (a run started by hand or left queued)."""
-    connection = load_connection(name)
-    if not connection.active:
+    connection_block = load_connection(name)
+    if not connection_block.active:
         raise ConnectionDisabledError(
             f"connection {name!r} is disabled: enable it with `lexsync connections enable "
             f"{name}` first"
         )
-    return connection
+    return connection_block
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:

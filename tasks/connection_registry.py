@@ -71,7 +71,7 @@ def environment_configures_default() -> bool:
     return bool(os.environ.get("LEXOFFICE_API_KEY"))
 
 
-def save_connection(name: str, connection: LexsyncConnection, replace: bool = False) -> None:
+def save_connection(name: str, connection_block: LexsyncConnection, replace: bool = False) -> None:
     """Stores the block; refuses a taken name (unless `replace`) or an organization in use.
 
     One organization in two connections would make webhook routing ambiguous and let two
@@ -80,22 +80,21 @@ def save_connection(name: str, connection: LexsyncConnection, replace: bool = Fa
     entries = {entry.name: entry for entry in list_connections()}
     if name in entries and not replace:
         raise ConnectionExistsError(f"a connection named {name!r} exists already")
-    organization = connection.organization_id
+    organization = connection_block.organization_id
     for other in entries.values():
         if organization and other.organization_id == organization and other.name != name:
             raise ConnectionExistsError(
-                f"lexoffice organization {connection.organization_id} is connection "
-                f"{other.name!r} already"
+                f"lexoffice organization {organization} is connection {other.name!r} already"
             )
-    connection.save(name, overwrite=True)
+    connection_block.save(name, overwrite=True)
 
 
 def set_active(name: str, active: bool) -> None:
     """Switches a connection on or off (a disabled one is left out of scheduled syncs)."""
-    connection = LexsyncConnection.load(name)
-    assert isinstance(connection, LexsyncConnection)
-    connection.active = active
-    connection.save(name, overwrite=True)
+    connection_block = LexsyncConnection.load(name)
+    assert isinstance(connection_block, LexsyncConnection)
+    connection_block.active = active
+    connection_block.save(name, overwrite=True)
 
 
 def remove_connection(name: str) -> None:

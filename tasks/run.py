@@ -47,14 +47,18 @@ RecordFailure = Callable[[RunReport, Exception], None]
 
 @dataclass
 class Run:
-    """One flow run of one connection, as its steps see it."""
+    """One flow run of one connection, as its steps see it.
+
+    `connection_name` is the connection's name (the flow parameter `connection`);
+    `connection_block` the block loaded by that name.
+    """
 
     connection_name: str
     report: RunReport
     run_id: str
     dry_run: bool = False
-    connection: LexsyncConnection | None = None
     settings: SyncSettings = field(default_factory=SyncSettings)
+    _connection_block: LexsyncConnection | None = None
     _sessions: sessionmaker[Session] | None = None
     _client: LexofficeClient | None = None
     lease: Lease | None = None
@@ -74,9 +78,9 @@ class Run:
         return self._client
 
     @property
-    def active(self) -> LexsyncConnection:
-        assert self.connection is not None
-        return self.connection
+    def connection_block(self) -> LexsyncConnection:
+        assert self._connection_block is not None, "this run has not loaded its connection"
+        return self._connection_block
 
     @contextmanager
     def part(self, name: str, direction: str = "both") -> Iterator[None]:
@@ -172,17 +176,18 @@ def current_run_id() -> str:
 
 
 def _enter(run: Run, stack: ExitStack, frame: Frame) -> None:
-    run.connection = conn = load_active_connection(run.connection_name)
-    run.settings = conn.settings
+    run._connection_block = connection_block = load_active_connection(run.connection_name)
+    run.settings = connection_block.settings
     if frame.system:
-        require_current_schema(conn.database_url, run.connection_name)
+        require_current_schema(connection_block.database_url, run.connection_name)
     if frame.lock:
         lock = company_lock(run.connection_name, notify=_run_logger().warning)
         run.lease = stack.enter_context(lock)
     if frame.system:
-        run._sessions = system_sessions(conn.database_url)
+        run._sessions = system_sessions(connection_block.database_url)
     if frame.lexoffice:
-        run._client = stack.enter_context(lexoffice_client(conn.lexoffice_settings()))
+        client = lexoffice_client(connection_block.lexoffice_settings())
+        run._client = stack.enter_context(client)
 
 
 def _record_stop(report: RunReport, error: Exception) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from tasks.diff.settings import ConflictPolicy
+from tasks.form import form_choice, form_field, form_section
 
 
 class DocumentImport(StrEnum):
@@ -23,41 +24,23 @@ class DocumentImport(StrEnum):
     BOTH = "both"
 
 
-def _choice(choices: type[StrEnum]) -> WithJsonSchema:
-    """An enum field drawn inline with its field's German title and description.
-
-    By default the form draws an enum from its shared definition, titled with the class name
-    and its English docstring; inline, the field's own title and description show.
-    """
-    return WithJsonSchema({"type": "string", "enum": [choice.value for choice in choices]})
-
-
-def _form(title: str, description: str) -> ConfigDict:
-    """A settings model's section in the Prefect block form: German title and description."""
-    return ConfigDict(extra="forbid", title=title, json_schema_extra={"description": description})
-
-
 class Directions(BaseModel):
     """The import (lexoffice → system) and export (system → lexoffice) switch of one entity."""
 
-    model_config = _form("Richtungen", "Welche Richtungen abgeglichen werden.")
+    model_config = form_section("Richtungen", "Welche Richtungen abgeglichen werden.")
 
-    import_enabled: bool = Field(
-        default=True,
-        title="Import aus lexoffice",
-        description="Änderungen aus lexoffice ins System übernehmen.",
+    import_enabled: bool = form_field(
+        True, "Import aus lexoffice", "Änderungen aus lexoffice ins System übernehmen."
     )
-    export_enabled: bool = Field(
-        default=True,
-        title="Export nach lexoffice",
-        description="Änderungen aus dem System nach lexoffice übertragen.",
+    export_enabled: bool = form_field(
+        True, "Export nach lexoffice", "Änderungen aus dem System nach lexoffice übertragen."
     )
 
 
 class CustomerDirections(Directions):
     """Customers (Kunden) ⇄ lexoffice contacts with the customer role."""
 
-    model_config = _form(
+    model_config = form_section(
         "Kunden",
         "Kunden im System ⇄ Kontakte mit der Rolle Kunde in lexoffice. Ausgeschaltete "
         "Richtungen verlieren nichts: die Änderungen werden beim Einschalten nachgeholt.",
@@ -67,7 +50,7 @@ class CustomerDirections(Directions):
 class ProductDirections(Directions):
     """Products (Materiallager) ⇄ lexoffice articles of type PRODUCT."""
 
-    model_config = _form(
+    model_config = form_section(
         "Material (Produkte)",
         "Material aus dem Materiallager ⇄ Artikel vom Typ Produkt in lexoffice.",
     )
@@ -76,7 +59,7 @@ class ProductDirections(Directions):
 class ActivityDirections(Directions):
     """Activities (Tätigkeiten) ⇄ lexoffice articles of type SERVICE."""
 
-    model_config = _form(
+    model_config = form_section(
         "Tätigkeiten", "Tätigkeiten im System ⇄ Artikel vom Typ Dienstleistung in lexoffice."
     )
 
@@ -84,22 +67,20 @@ class ActivityDirections(Directions):
 class DocumentSettings(BaseModel):
     """Which lexoffice documents become projects in the system."""
 
-    model_config = _form(
+    model_config = form_section(
         "Dokumente",
         "Auftragsbestätigungen und Lieferscheine aus lexoffice werden Projekte im System "
         "(nur in diese Richtung).",
     )
 
-    kinds: Annotated[DocumentImport, _choice(DocumentImport)] = Field(
-        default=DocumentImport.BOTH,
-        title="Welche Belege",
-        description="none = keine, order_confirmations = Auftragsbestätigungen, "
+    kinds: Annotated[DocumentImport, form_choice(DocumentImport)] = form_field(
+        DocumentImport.BOTH,
+        "Welche Belege",
+        "none = keine, order_confirmations = Auftragsbestätigungen, "
         "delivery_notes = Lieferscheine, both = beide.",
     )
-    include_drafts: bool = Field(
-        default=False,
-        title="Auch Entwürfe",
-        description="Auch Belege übernehmen, die in lexoffice noch Entwurf sind.",
+    include_drafts: bool = form_field(
+        False, "Auch Entwürfe", "Auch Belege übernehmen, die in lexoffice noch Entwurf sind."
     )
 
 
@@ -115,82 +96,77 @@ class InvoiceLayout(StrEnum):
 class InvoiceSettings(BaseModel):
     """How work reports (Arbeitsnachweise) are invoiced in lexoffice."""
 
-    model_config = _form(
+    model_config = form_section(
         "Rechnungen",
         "Wie aus einem abgeschlossenen Arbeitsnachweis eine Rechnung in lexoffice wird.",
     )
 
-    layout: Annotated[InvoiceLayout, _choice(InvoiceLayout)] = Field(
-        default=InvoiceLayout.DETAILED,
-        title="Aufbau",
-        description="detailed = jede Position einzeln unter ihrer Abschnittsüberschrift; "
+    layout: Annotated[InvoiceLayout, form_choice(InvoiceLayout)] = form_field(
+        InvoiceLayout.DETAILED,
+        "Aufbau",
+        "detailed = jede Position einzeln unter ihrer Abschnittsüberschrift; "
         "grouped = zusammengefasst je Tätigkeit, Material und Fahrzeug.",
     )
     # Where invoice links in the system point to (lexoffice deeplinks).
-    app_base_url: str = Field(
-        default="https://app.lexware.de",
-        title="Adresse von lexoffice",
-        description="Dorthin zeigen die Rechnungs-Links im System.",
+    app_base_url: str = form_field(
+        "https://app.lexware.de",
+        "Adresse von lexoffice",
+        "Dorthin zeigen die Rechnungs-Links im System.",
     )
     # A run finding an attempt whose outcome is unknown and no invoice for it waits this long
     # after the send before sending again (lexoffice's gateway may still be working on it).
-    resend_after_seconds: int = Field(
-        default=300,
+    resend_after_seconds: int = form_field(
+        300,
+        "Erneut senden nach (Sekunden)",
+        "Blieb unklar, ob lexoffice eine Rechnung angelegt hat, und ist sie dort nicht zu "
+        "finden, wird sie frühestens nach dieser Zeit erneut gesendet.",
         ge=0,
-        title="Erneut senden nach (Sekunden)",
-        description="Blieb unklar, ob lexoffice eine Rechnung angelegt hat, und ist sie dort "
-        "nicht zu finden, wird sie frühestens nach dieser Zeit erneut gesendet.",
     )
     # Printed at the end of the invoice, above lexsync's reference.
-    remark: str = Field(
-        default="Vielen Dank für Ihren Auftrag.",
+    remark: str = form_field(
+        "Vielen Dank für Ihren Auftrag.",
+        "Schlusstext",
+        "Steht am Ende jeder Rechnung (über der Referenz von lexsync).",
         max_length=1800,
-        title="Schlusstext",
-        description="Steht am Ende jeder Rechnung (über der Referenz von lexsync).",
     )
 
 
 class SyncSettings(BaseModel):
     """Everything a connection's admin can switch; defaults are what a new company gets."""
 
-    model_config = _form("Einstellungen", "Was abgeglichen wird und wie.")
+    model_config = form_section("Einstellungen", "Was abgeglichen wird und wie.")
 
-    customers: CustomerDirections = Field(default_factory=CustomerDirections, title="Kunden")
-    products: ProductDirections = Field(
-        default_factory=ProductDirections, title="Material (Produkte)"
-    )
-    activities: ActivityDirections = Field(default_factory=ActivityDirections, title="Tätigkeiten")
-    documents: DocumentSettings = Field(default_factory=DocumentSettings, title="Dokumente")
-    invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings, title="Rechnungen")
+    # Each section is titled by its model's form_section (the form draws it from there).
+    customers: CustomerDirections = Field(default_factory=CustomerDirections)
+    products: ProductDirections = Field(default_factory=ProductDirections)
+    activities: ActivityDirections = Field(default_factory=ActivityDirections)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    invoicing: InvoiceSettings = Field(default_factory=InvoiceSettings)
     # The default: nothing is overwritten; a conflict is reported with both values until a
     # person makes the two sides agree (then it resolves itself on the next run).
-    conflict_policy: Annotated[ConflictPolicy, _choice(ConflictPolicy)] = Field(
-        default=ConflictPolicy.REPORT_ONLY,
-        title="Bei Konflikten",
-        description="Ein Feld wurde auf beiden Seiten geändert: report_only = nichts "
-        "überschreiben, beide Werte melden (empfohlen); lexoffice_wins = lexoffice gilt; "
-        "system_wins = das System gilt.",
+    conflict_policy: Annotated[ConflictPolicy, form_choice(ConflictPolicy)] = form_field(
+        ConflictPolicy.REPORT_ONLY,
+        "Bei Konflikten",
+        "Ein Feld wurde auf beiden Seiten geändert: report_only = nichts überschreiben, beide "
+        "Werte melden (empfohlen); lexoffice_wins = lexoffice gilt; system_wins = das System "
+        "gilt.",
     )
     # Deleting a product in the system never deletes the lexoffice article unless asked to.
-    delete_articles_in_lexoffice: bool = Field(
-        default=False,
-        title="Artikel in lexoffice löschen",
-        description="Wird Material im System gelöscht, auch den Artikel in lexoffice löschen.",
+    delete_articles_in_lexoffice: bool = form_field(
+        False,
+        "Artikel in lexoffice löschen",
+        "Wird Material im System gelöscht, auch den Artikel in lexoffice löschen.",
     )
     # A customer, product or activity whose create lexoffice never confirmed and that a
     # look-up does not find is created again only this long after it was sent.
-    recreate_unconfirmed_after_seconds: int = Field(
-        default=300,
+    recreate_unconfirmed_after_seconds: int = form_field(
+        300,
+        "Unbestätigt Angelegtes erneut senden nach (Sekunden)",
+        "Hat lexoffice das Anlegen eines Datensatzes nie bestätigt und ist er dort nicht zu "
+        "finden, wird er frühestens nach dieser Zeit erneut angelegt.",
         ge=0,
-        title="Unbestätigt Angelegtes erneut senden nach (Sekunden)",
-        description="Hat lexoffice das Anlegen eines Datensatzes nie bestätigt und ist er dort "
-        "nicht zu finden, wird er frühestens nach dieser Zeit erneut angelegt.",
     )
-    language: Literal["de"] = Field(
-        default="de",
-        title="Sprache der Berichte",
-        description="Derzeit nur Deutsch (de).",
-    )
+    language: Literal["de"] = form_field("de", "Sprache der Berichte", "Derzeit nur Deutsch (de).")
 
     @model_validator(mode="before")
     @classmethod

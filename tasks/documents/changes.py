@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from connectors.fieldservice.models import DocumentType
 from connectors.fieldservice.queries import mark_changes_reported, project_rows
 from tasks import report_text
-from tasks.documents.diff import NEVER_IMPORTED_STATUSES, records
 from tasks.documents.extract import FetchedDocuments
 from tasks.documents.load import record_label, section
 from tasks.documents.mapping import UnmappableDocumentError, differing_fields, draft_project
+from tasks.documents.plan import NEVER_IMPORTED_STATUSES, records
 from tasks.report import Problem, RunReport
 
 SHOWN_LENGTH = 60

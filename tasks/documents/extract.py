@@ -2,7 +2,7 @@
 
 The voucherlist is the only list of order confirmations and delivery notes. It is read per
 document type, sorted by `updatedDate`, 250 per page (the client's page size), from the day
-`diff.listing_start` chose; the client bisects the date range wherever a query would exceed
+`plan.listing_start` chose; the client bisects the date range wherever a query would exceed
 lexoffice's 10,000-result window. Line items, texts and totals need one GET per document, so
 only the documents the plan imports or reports as changed are fetched.
 """
@@ -21,8 +21,8 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, RetryLaterError
 from connectors.lexoffice.models import VoucherlistEntry
 from connectors.lexoffice.voucherlist import VoucherlistQuery
-from tasks.documents.diff import BERLIN, LISTING_COLUMNS
 from tasks.documents.mapping import Document
+from tasks.documents.plan import BERLIN, LISTING_COLUMNS
 
 VOUCHER_TYPES = {
     DocumentType.ORDER_CONFIRMATION: "orderconfirmation",

@@ -13,12 +13,10 @@ unread.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar, cast
 
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.models import DocumentType
@@ -26,15 +24,14 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, NotFoundError
 from connectors.lexoffice.models import VoucherlistEntry
 from tasks.documents.changes import report_changes
-from tasks.documents.diff import LISTING_COLUMNS, ImportPlan
 from tasks.documents.extract import VOUCHER_TYPES, FetchedDocuments, get_document, listing_row
 from tasks.documents.load import LoadContext, import_projects, section
 from tasks.documents.mapping import Document
+from tasks.documents.plan import LISTING_COLUMNS, ImportPlan
 from tasks.documents.steps import (
     AddressCustomers,
     document_types,
-    export_document_customers,
-    import_customers,
+    import_planned_documents,
     plan_document_imports,
     read_import_state,
 )
@@ -42,12 +39,6 @@ from tasks.report import RunReport
 from tasks.run import Run
 
 DocumentRef = tuple[str, DocumentType]
-T = TypeVar("T")
-
-
-def _quoted(value: T) -> T:
-    """The value, passed to a task without Prefect walking every document in it."""
-    return cast(T, quote(value))
 
 
 def import_named_documents(run: Run, named: Iterable[DocumentRef]) -> None:
@@ -63,27 +54,11 @@ def import_named_documents(run: Run, named: Iterable[DocumentRef]) -> None:
     fetched = read_named_documents(run.client, wanted, run.report)
     listing = listed_as_the_voucherlist_would(fetched, dict(wanted))
     plan = plan_document_imports(listing, state, run.settings.import_draft_documents, run.report)
-    customers = import_customers(
-        run.sessions,
-        run.client,
-        run.settings,
-        plan,
-        _quoted(fetched),
-        run.run_id,
-        run.report,
-        False,
-    )
-    context = LoadContext(fetched, customers, run.run_id, False)
-    made = load_named_documents(run.sessions, _quoted(plan), _quoted(context), run.report)
-    if made:  # customers made from addresses: exported now, as the full sync does
-        export_document_customers(
-            run.sessions,
-            run.client,
-            run.settings,
-            AddressCustomers(ids=made),
-            run.run_id,
-            run.report,
-        )
+
+    def load(context: LoadContext) -> AddressCustomers:  # the projects; cursors untouched
+        return load_named_documents(run.sessions, plan, context, run.report)
+
+    import_planned_documents(run, plan, fetched, load)
 
 
 @task(cache_policy=NO_CACHE)
@@ -147,9 +122,10 @@ def _unreadable_row(lexoffice_id: str, kind: DocumentType) -> dict[str, object]:
 @task(cache_policy=NO_CACHE)
 def load_named_documents(
     sessions: sessionmaker[Session], plan: ImportPlan, context: LoadContext, report: RunReport
-) -> list[int]:
-    """Create the projects and report the changes in one transaction (cursors untouched)."""
+) -> AddressCustomers:
+    """Create the projects and report the changes in one transaction (cursors untouched);
+    returns the customers made from documents' addresses."""
     with sessions.begin() as session:
         made = import_projects(session, plan.creates, context, report)
         report_changes(session, plan.changed, context.fetched, report, dry_run=False)
-    return made
+    return AddressCustomers(ids=made)

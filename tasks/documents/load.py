@@ -29,13 +29,13 @@ from connectors.fieldservice.models import (
 )
 from connectors.fieldservice.queries import add, save_document_import
 from tasks.documents.customers import AddressPreview, address_customer, uses_address
-from tasks.documents.diff import records
 from tasks.documents.extract import FetchedDocuments
 from tasks.documents.mapping import (
     Document,
     UnmappableDocumentError,
     draft_project,
 )
+from tasks.documents.plan import records
 from tasks.report import Problem, RunReport, SectionReport
 from tasks.sync.journal import journal
 

@@ -2,17 +2,21 @@
 
 A run is six task runs whatever the number of documents. Tasks that take a client or the
 session factory, or that write, use NO_CACHE; none retries (the client retries each request).
+`import_planned_documents` is the import's second half, shared by the full import
+(`flows/documents.py`) and the live one (`live.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice.models import DocumentType
@@ -27,7 +31,9 @@ from tasks.documents.customers import (
     linked_customers,
     uses_address,
 )
-from tasks.documents.diff import (
+from tasks.documents.extract import FetchedDocuments, fetch_documents, list_documents
+from tasks.documents.load import LoadContext, import_projects, section
+from tasks.documents.plan import (
     KNOWN_COLUMNS,
     ImportPlan,
     listing_start,
@@ -36,10 +42,9 @@ from tasks.documents.diff import (
     plan_imports,
     records,
 )
-from tasks.documents.extract import FetchedDocuments, fetch_documents, list_documents
-from tasks.documents.load import LoadContext, import_projects, section
 from tasks.progress import Progress
 from tasks.report import RunReport
+from tasks.run import Run
 from tasks.settings import DocumentImport, SyncSettings
 
 DOCUMENT_TYPES = {
@@ -48,6 +53,7 @@ DOCUMENT_TYPES = {
     DocumentImport.DELIVERY_NOTES: (DocumentType.DELIVERY_NOTE,),
     DocumentImport.BOTH: (DocumentType.ORDER_CONFIRMATION, DocumentType.DELIVERY_NOTE),
 }
+T = TypeVar("T")
 
 
 @dataclass
@@ -208,3 +214,34 @@ def export_document_customers(
     dry run reports what exporting those it would make would do."""
     export_address_customers(sessions, client, settings, customers.ids, run_id, report)
     describe_address_customer_exports(sessions, client, settings, customers.planned, report)
+
+
+def import_planned_documents(
+    run: Run,
+    plan: ImportPlan,
+    fetched: FetchedDocuments,
+    load: Callable[[LoadContext], AddressCustomers],
+) -> None:
+    """Import the planned documents: their missing customers first, then `load` makes the
+    projects; customers made from addresses go to lexoffice in the same run."""
+    customers = import_customers(
+        run.sessions,
+        run.client,
+        run.settings,
+        plan,
+        _quoted(fetched),
+        run.run_id,
+        run.report,
+        run.dry_run,
+        run.planned_links,
+    )
+    made = load(_quoted(LoadContext(fetched, customers, run.run_id, run.dry_run)))
+    if made:  # exported now, so that the next run has nothing left to do for them
+        export_document_customers(
+            run.sessions, run.client, run.settings, made, run.run_id, run.report
+        )
+
+
+def _quoted(value: T) -> T:
+    """The value, passed to a task without Prefect walking every document in it."""
+    return cast(T, quote(value))

@@ -92,6 +92,44 @@ def test_a_whole_database_url_is_split_into_address_and_secret_password() -> Non
     assert connection.database_url == url
 
 
+# A connection block's data as lexsync stores it (every setting away from its default).
+STORED_BLOCK: dict[str, Any] = {
+    "database_address": "postgresql+psycopg://lexsync@db.example.de/meier",
+    "lexoffice_base_url": "https://api.lexoffice.io",
+    "lexoffice_rate_per_second": 1.5,
+    "organization_id": "7d5a0d2b-1f4e-4a39-9d5e-3b1c2a0f6e11",
+    "webhook_callback_url": "https://lexsync.example.de/webhooks/lexoffice",
+    "active": False,
+    "settings": {
+        "customers": {"import_enabled": False, "export_enabled": True},
+        "products": {"import_enabled": True, "export_enabled": False},
+        "activities": {"import_enabled": False, "export_enabled": False},
+        "documents": {"kinds": "order_confirmations", "include_drafts": True},
+        "invoicing": {
+            "layout": "grouped",
+            "app_base_url": "https://app.lexoffice.de",
+            "resend_after_seconds": 600,
+            "remark": "Danke.",
+        },
+        "conflict_policy": "lexoffice_wins",
+        "delete_articles_in_lexoffice": True,
+        "recreate_unconfirmed_after_seconds": 900,
+        "language": "de",
+    },
+}
+
+
+def test_an_existing_blocks_data_loads_and_is_saved_in_the_same_shape() -> None:
+    connection_block = LexsyncConnection.model_validate(STORED_BLOCK)
+
+    settings = connection_block.settings
+    assert settings.directions("products").export_enabled is False
+    assert settings.document_import == DocumentImport.ORDER_CONFIRMATIONS
+    assert settings.recreate_unconfirmed_after_seconds == 900
+    saved = connection_block.model_dump(mode="json")
+    assert {name: saved[name] for name in STORED_BLOCK} == STORED_BLOCK
+
+
 def test_settings_saved_with_the_old_flat_document_switches_still_load() -> None:
     settings = SyncSettings.model_validate(
         {"document_import": "delivery_notes", "import_draft_documents": True}

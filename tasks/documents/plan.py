@@ -1,6 +1,6 @@
-"""Which listed documents to import, which changed since their import: pure, on DataFrames.
+"""The document import's decide step: which listed documents to import, which changed.
 
-Decisions:
+Pure, on DataFrames; it writes nothing (load executes the `ImportPlan`). Decisions:
 - **Exactly once.** A document is imported when no project was made from it yet: its id has no
   `document_imports` row, or only a failed one (then it is tried again). The unique
   `projects.lexoffice_id` keeps it so even if two runs overlapped.

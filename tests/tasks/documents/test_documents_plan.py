@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.fieldservice.models import DocumentType
-from tasks.documents.diff import (
+from tasks.documents.plan import (
     KNOWN_COLUMNS,
     LISTING_COLUMNS,
     listing_start,

@@ -10,7 +10,7 @@ from connectors.lexoffice.client import LexofficeClient
 from tasks.diff.plan import Plan
 from tasks.diff.settings import DiffSettings
 from tasks.report import SectionReport
-from tasks.sync.entities import EntitySide
+from tasks.sync.entities import EntityAdapter
 from tasks.sync.extract import LexofficeSide, SystemSide
 from tasks.sync.journal import record_open_issues
 from tasks.sync.load_lexoffice import LexofficeLoader
@@ -30,14 +30,16 @@ from tasks.sync.plan import (
 Sections = tuple[SectionReport, SectionReport]
 
 
-def new_sections(side: EntitySide) -> Sections:
-    return SectionReport(side.name, IMPORT_DIRECTION), SectionReport(side.name, EXPORT_DIRECTION)
+def new_sections(adapter: EntityAdapter) -> Sections:
+    return SectionReport(adapter.name, IMPORT_DIRECTION), SectionReport(
+        adapter.name, EXPORT_DIRECTION
+    )
 
 
 def apply_entity_plan(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
@@ -50,23 +52,31 @@ def apply_entity_plan(
     `delete_in_lexoffice`: delete the lexoffice records of linked records deleted in the
     system (only ever for articles, and only when the connection's setting says so).
     """
-    sections = new_sections(side)
+    sections = new_sections(adapter)
     importing, exporting = sections
     versions = dict(zip(lexoffice.remote["lexoffice_id"], lexoffice.remote["version"], strict=True))
-    label = make_labeler(side, system, lexoffice)
-    into_system = SystemLoader(sessions, side, run_id, importing, versions, label)
+    label = make_labeler(adapter, system, lexoffice)
+    into_system = SystemLoader(sessions, adapter, run_id, importing, versions, label)
 
     def apply_redecided(again: Plan) -> None:
         into_system.link_and_refresh(again)
         into_system.apply_updates(again.system_updates)
 
-    redecide = redecider(sessions, side, settings)
+    redecide = redecider(sessions, adapter, settings)
     into_lexoffice = LexofficeLoader(
-        client, sessions, side, run_id, exporting, lexoffice.raw, redecide, apply_redecided, label
+        client,
+        sessions,
+        adapter,
+        run_id,
+        exporting,
+        lexoffice.raw,
+        redecide,
+        apply_redecided,
+        label,
     )
     # Earlier creates with an unknown outcome first: found ones are linked, not created twice.
     plan = settle_pending_creates(into_lexoffice, plan, settings.recreate_unconfirmed_after_seconds)
-    _describe(sections, side, plan, system, lexoffice)
+    _describe(sections, adapter, plan, system, lexoffice)
     into_system.link_and_refresh(plan)
     into_lexoffice.apply(plan)
     if delete_in_lexoffice:
@@ -76,23 +86,23 @@ def apply_entity_plan(
 
 
 def record_issues(
-    sessions: sessionmaker[Session], side: EntitySide, sections: Sections, run_id: str
+    sessions: sessionmaker[Session], adapter: EntityAdapter, sections: Sections, run_id: str
 ) -> None:
     """The run's failures, conflicts and skips become the open issues (`lexsync status`)."""
     with sessions.begin() as session:
-        record_open_issues(session, run_id, side.entity, sections)
+        record_open_issues(session, run_id, adapter.entity, sections)
 
 
 def describe_entity_plan(
-    side: EntitySide,
+    adapter: EntityAdapter,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
     delete_in_lexoffice: bool = False,
 ) -> Sections:
     """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
-    importing, exporting = sections = new_sections(side)
-    _describe(sections, side, plan, system, lexoffice)
+    importing, exporting = sections = new_sections(adapter)
+    _describe(sections, adapter, plan, system, lexoffice)
     importing.count("created", len(plan.system_creates))
     importing.count("updated", len(plan.system_updates))
     exporting.count("created", len(plan.lexoffice_creates))
@@ -106,11 +116,15 @@ def describe_entity_plan(
 
 
 def _describe(
-    sections: Sections, side: EntitySide, plan: Plan, system: SystemSide, lexoffice: LexofficeSide
+    sections: Sections,
+    adapter: EntityAdapter,
+    plan: Plan,
+    system: SystemSide,
+    lexoffice: LexofficeSide,
 ) -> None:
     """The plan's problems and counts, the same for a run and for its dry run."""
-    label = make_labeler(side, system, lexoffice)
-    report_plan_problems(plan, side, sections, label)
+    label = make_labeler(adapter, system, lexoffice)
+    report_plan_problems(plan, adapter, sections, label)
     report_missing_links(plan, sections[0], label)
     count_plan(plan, sections, system.held_back)
 
@@ -119,7 +133,7 @@ def _describe(
 def apply_changes(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
@@ -129,19 +143,19 @@ def apply_changes(
 ) -> Sections:
     """Write the plan to lexoffice and the system; returns what was done."""
     sections = apply_entity_plan(
-        client, sessions, side, plan, system, lexoffice, settings, run_id, delete_in_lexoffice
+        client, sessions, adapter, plan, system, lexoffice, settings, run_id, delete_in_lexoffice
     )
-    record_issues(sessions, side, sections, run_id)
+    record_issues(sessions, adapter, sections, run_id)
     return sections
 
 
 @task
 def describe_changes(
-    side: EntitySide,
+    adapter: EntityAdapter,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
     delete_in_lexoffice: bool = False,
 ) -> Sections:
     """Describe the plan without writing anything (dry run)."""
-    return describe_entity_plan(side, plan, system, lexoffice, delete_in_lexoffice)
+    return describe_entity_plan(adapter, plan, system, lexoffice, delete_in_lexoffice)

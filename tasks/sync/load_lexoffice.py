@@ -2,7 +2,7 @@
 
 Rules a craftsman business can trust:
 - a write starts from the current lexoffice record and changes only the fields lexsync
-  manages (`EntitySide.write_body`);
+  manages (`EntityAdapter.write_body`);
 - a stale version (409) is re-read and the record decided again (`Redecide`), never
   overwritten blindly, at most `MAX_CONFLICT_RETRIES` times;
 - a create is marked as pending (committed) before it is sent; a create whose answer was lost
@@ -38,7 +38,7 @@ from tasks.progress import Progress
 from tasks.report import Problem, SectionReport
 from tasks.sync import pending
 from tasks.sync.customer_numbers import CustomerNumbers
-from tasks.sync.entities import EntitySide, raw
+from tasks.sync.entities import EntityAdapter, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
 from tasks.sync.plan import Labeler, report_plan_problems
@@ -55,7 +55,7 @@ class LexofficeLoader:
         self,
         client: LexofficeClient,
         sessions: sessionmaker[Session],
-        side: EntitySide,
+        adapter: EntityAdapter,
         run_id: str,
         section: SectionReport,
         raws: pd.Series,
@@ -63,7 +63,7 @@ class LexofficeLoader:
         on_system_plan: Callable[[Plan], None],
         label: Labeler,
     ) -> None:
-        self.client, self.sessions, self.side, self.run_id = client, sessions, side, run_id
+        self.client, self.sessions, self.adapter, self.run_id = client, sessions, adapter, run_id
         self.section, self.raws, self.label = section, raws, label
         self.redecide, self.on_system_plan = redecide, on_system_plan
         self.numbers = CustomerNumbers()
@@ -78,7 +78,7 @@ class LexofficeLoader:
     def _delete(self, missing: MissingLink) -> None:
         self.client.delete_article(missing.lexoffice_id)
         with self.sessions.begin() as session:
-            entity, local_id = self.side.entity, missing.local_id
+            entity, local_id = self.adapter.entity, missing.local_id
             queries.set_link_status(session, entity, [local_id], LinkStatus.DELETED_IN_LEXOFFICE)
             journal(
                 session,
@@ -95,9 +95,9 @@ class LexofficeLoader:
 
     def apply(self, plan: Plan) -> None:
         total = len(plan.lexoffice_creates) + len(plan.lexoffice_updates)
-        progress = Progress(total, f"{self.side.name}: writing to lexoffice")
+        progress = Progress(total, f"{self.adapter.name}: writing to lexoffice")
         for create in plan.lexoffice_creates:
-            self._guarded(self._create, create, self.side.label(create.values, create.local_id))
+            self._guarded(self._create, create, self.adapter.label(create.values, create.local_id))
             progress.advance()
         self.numbers.learn(self.client, self.sessions, len(self.raws), self.section)
         for update in plan.lexoffice_updates:
@@ -123,20 +123,20 @@ class LexofficeLoader:
             self.section.add_problem(Problem("error", label, str(error), **ids))
 
     def _create(self, create: LexofficeCreate) -> None:
-        body = self.side.write_body(None, create.values)
-        pending.mark(self.sessions, self.side, create, self.run_id)
+        body = self.adapter.write_body(None, create.values)
+        pending.mark(self.sessions, self.adapter, create, self.run_id)
         try:
-            result = self.side.create_remote(self.client, body)
+            result = self.adapter.create_remote(self.client, body)
         except OutcomeUnknownError:
             result = self._look_up_lost_create(create)
         except (LexofficeError, ValueError):
             # Refused, or never reached lexoffice: nothing was created.
-            pending.drop(self.sessions, self.side, create.local_id)
+            pending.drop(self.sessions, self.adapter, create.local_id)
             raise
         self.confirm_create(create.local_id, result, create.base, create.values)
 
     def _look_up_lost_create(self, create: LexofficeCreate) -> ActionResult:
-        found = find_created(self.client, self.sessions, self.side, create.values)
+        found = find_created(self.client, self.sessions, self.adapter, create.values)
         if found is None:
             raise LexofficeError(
                 "POST",
@@ -157,16 +157,16 @@ class LexofficeLoader:
         """The record exists in lexoffice: link it, journal the create, drop its marker."""
         base = dict(base)
         self._persist(SyncAction.CREATE, local_id, result, base, None, sent)
-        if self.side.entity == SyncEntity.CUSTOMER:
+        if self.adapter.entity == SyncEntity.CUSTOMER:
             self.numbers.created(local_id, result)
         self.section.count("created")
 
     def _update(self, update: LexofficeUpdate, attempt: int = 0) -> None:
         current = self.raws.get(update.lexoffice_id)
         fields = {change.field: change.new for change in update.changes}
-        body = self.side.write_body(current, fields)
+        body = self.adapter.write_body(current, fields)
         try:
-            result = self.side.update_remote(self.client, update.lexoffice_id, body)
+            result = self.adapter.update_remote(self.client, update.lexoffice_id, body)
         except VersionConflictError:
             self._on_conflict(update, attempt)
             return
@@ -178,10 +178,10 @@ class LexofficeLoader:
         """Someone changed the record meanwhile: read it again and decide again."""
         if attempt + 1 >= MAX_CONFLICT_RETRIES:
             raise LexofficeError("PUT", "(update)", 409, "in lexoffice immer wieder geändert")
-        fresh = raw(self.side.get_remote(self.client, update.lexoffice_id))
+        fresh = raw(self.adapter.get_remote(self.client, update.lexoffice_id))
         self.raws[update.lexoffice_id] = fresh
         again = self.redecide(update.local_id, fresh)
-        report_plan_problems(again, self.side, (self.section, self.section), self.label)
+        report_plan_problems(again, self.adapter, (self.section, self.section), self.label)
         self.on_system_plan(again)
         for next_update in again.lexoffice_updates:
             self._update(next_update, attempt + 1)
@@ -196,12 +196,12 @@ class LexofficeLoader:
         after: dict[str, Any],
     ) -> None:
         with self.sessions.begin() as session:
-            store_link(session, self.side.entity, local_id, result.id, result.version, base)
-            queries.drop_pending_create(session, self.side.entity, local_id)
+            store_link(session, self.adapter.entity, local_id, result.id, result.version, base)
+            queries.drop_pending_create(session, self.adapter.entity, local_id)
             journal(
                 session,
                 self.run_id,
-                self.side.entity,
+                self.adapter.entity,
                 EXPORT,
                 action,
                 local_id=local_id,

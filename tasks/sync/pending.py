@@ -34,7 +34,7 @@ from connectors.fieldservice.models import PendingCreate
 from tasks import report_text
 from tasks.diff.plan import LexofficeCreate, Plan
 from tasks.report import Problem
-from tasks.sync.entities import EntitySide
+from tasks.sync.entities import EntityAdapter
 from tasks.sync.lookup import created_candidates
 
 if TYPE_CHECKING:
@@ -42,32 +42,32 @@ if TYPE_CHECKING:
 
 
 def mark(
-    sessions: sessionmaker[Session], side: EntitySide, create: LexofficeCreate, run_id: str
+    sessions: sessionmaker[Session], adapter: EntityAdapter, create: LexofficeCreate, run_id: str
 ) -> None:
     """Commit that `create` is about to be sent (before the POST leaves)."""
     with sessions.begin() as session:
         queries.mark_pending_create(
             session,
-            side.entity,
+            adapter.entity,
             create.local_id,
             sent_values=create.values,
             base=create.base,
-            record_label=side.label(create.values, create.local_id),
+            record_label=adapter.label(create.values, create.local_id),
             run_id=run_id,
             sent_at=utc_now(),
         )
 
 
-def drop(sessions: sessionmaker[Session], side: EntitySide, local_id: int) -> None:
+def drop(sessions: sessionmaker[Session], adapter: EntityAdapter, local_id: int) -> None:
     """lexoffice surely did not perform the create: nothing to look for later."""
     with sessions.begin() as session:
-        queries.drop_pending_create(session, side.entity, local_id)
+        queries.drop_pending_create(session, adapter.entity, local_id)
 
 
 def settle_pending_creates(loader: LexofficeLoader, plan: Plan, wait_seconds: int) -> Plan:
     """Link or hold every earlier create whose outcome is unknown; returns the plan to apply."""
     with loader.sessions.begin() as session:
-        markers = queries.pending_creates(session, loader.side.entity)
+        markers = queries.pending_creates(session, loader.adapter.entity)
         session.expunge_all()
     for marker in markers:
         plan = _settle(loader, plan, marker, wait_seconds)
@@ -76,9 +76,9 @@ def settle_pending_creates(loader: LexofficeLoader, plan: Plan, wait_seconds: in
 
 def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: int) -> Plan:
     if _already_settled(loader, plan, marker.local_id):
-        drop(loader.sessions, loader.side, marker.local_id)
+        drop(loader.sessions, loader.adapter, marker.local_id)
         return plan
-    found = created_candidates(loader.client, loader.sessions, loader.side, marker.sent_values)
+    found = created_candidates(loader.client, loader.sessions, loader.adapter, marker.sent_values)
     if len(found) == 1:
         loader.confirm_create(marker.local_id, found[0], marker.base, marker.sent_values)
         return _without(plan, marker.local_id, {found[0].id})
@@ -93,7 +93,7 @@ def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: in
         return _without(plan, marker.local_id, {result.id for result in found})
     due = marker.sent_at + dt.timedelta(seconds=wait)
     if utc_now() >= due:
-        drop(loader.sessions, loader.side, marker.local_id)
+        drop(loader.sessions, loader.adapter, marker.local_id)
         return plan
     _hold(
         loader,
@@ -109,7 +109,7 @@ def _already_settled(loader: LexofficeLoader, plan: Plan, local_id: int) -> bool
     if any(link.local_id == local_id for link in plan.new_links):
         return True
     with loader.sessions.begin() as session:
-        return queries.get_link(session, loader.side.entity, local_id) is not None
+        return queries.get_link(session, loader.adapter.entity, local_id) is not None
 
 
 def _hold(loader: LexofficeLoader, marker: PendingCreate, why: str) -> None:

@@ -20,7 +20,7 @@ from tasks.mapping.remote import NotSynced
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.report import Problem, SectionReport
 from tasks.settings import SyncSettings
-from tasks.sync.entities import EntitySide, system_row
+from tasks.sync.entities import EntityAdapter, system_row
 from tasks.sync.extract import LexofficeSide, SystemSide, link_for_diff
 from tasks.sync.storable import hold_back_unstorable
 from tasks.sync.system_records import to_canonical_row
@@ -30,9 +30,9 @@ EXPORT_DIRECTION = "system → lexoffice"
 Labeler = Callable[[Any, Any], str]
 
 
-def diff_settings_for(settings: SyncSettings, side: EntitySide) -> DiffSettings:
+def diff_settings_for(settings: SyncSettings, adapter: EntityAdapter) -> DiffSettings:
     """The connection's switches for this entity, in the diff's terms."""
-    directions = settings.directions(side.name)
+    directions = settings.directions(adapter.name)
     return DiffSettings(
         import_enabled=directions.import_enabled,
         export_enabled=directions.export_enabled,
@@ -43,7 +43,7 @@ def diff_settings_for(settings: SyncSettings, side: EntitySide) -> DiffSettings:
 
 @task
 def plan_changes(
-    side: EntitySide, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
+    adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
 ) -> Plan:
     """Three-way diff of the entity against the values as last synced.
 
@@ -52,8 +52,8 @@ def plan_changes(
     without its link, export the system record a second time.
     """
     local, links = _without_unreadable(system, lexoffice)
-    plan = diff_records(side.spec, local, lexoffice.remote, links, settings)
-    hold_back_unstorable(plan, side, local)
+    plan = diff_records(adapter.spec, local, lexoffice.remote, links, settings)
+    hold_back_unstorable(plan, adapter, local)
     plan.errors += [
         PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
     ]
@@ -75,7 +75,7 @@ def _without_unreadable(
     )
 
 
-def make_labeler(side: EntitySide, system: SystemSide, lexoffice: LexofficeSide) -> Labeler:
+def make_labeler(adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide) -> Labeler:
     """Names records the way a person recognises them; indexes are built on first use."""
     indexes: dict[str, pd.DataFrame] = {}
 
@@ -90,16 +90,16 @@ def make_labeler(side: EntitySide, system: SystemSide, lexoffice: LexofficeSide)
 
     def label(local_id: Any, lexoffice_id: Any) -> str:
         if local_id is not None:
-            return side.label(values_of(system.local, "local_id", local_id), local_id)
+            return adapter.label(values_of(system.local, "local_id", local_id), local_id)
         values = values_of(lexoffice.remote, "lexoffice_id", lexoffice_id)
-        return f"{side.label(values)} in lexoffice ({lexoffice_id})"
+        return f"{adapter.label(values)} in lexoffice ({lexoffice_id})"
 
     return label
 
 
 def report_plan_problems(
     plan: Plan,
-    side: EntitySide,
+    adapter: EntityAdapter,
     sections: tuple[SectionReport, SectionReport],
     label: Labeler,
 ) -> None:
@@ -219,20 +219,20 @@ def _error_problem(error: PlanError, label: Labeler) -> Problem:
 
 
 def redecider(
-    sessions: sessionmaker[Session], side: EntitySide, settings: DiffSettings
+    sessions: sessionmaker[Session], adapter: EntityAdapter, settings: DiffSettings
 ) -> Callable[[Any, dict[str, Any]], Plan]:
     """Decides one record again from its fresh lexoffice state (after a 409)."""
 
     def redecide(local_id: Any, fresh: dict[str, Any]) -> Plan:
         with sessions.begin() as session:
-            row = system_row(session, side, local_id)
-            link = queries.get_link(session, side.entity, local_id)
+            row = system_row(session, adapter, local_id)
+            link = queries.get_link(session, adapter.entity, local_id)
             link_row = _link_row(link)
-        local = local_frame(side.spec, [to_canonical_row(side.spec, row)] if row else [])
-        record = side.read_remote(fresh)
-        remote = remote_frame(side.spec, [] if isinstance(record, NotSynced) else [record])
-        links = links_frame(side.spec, [link_row] if link_row else [])
-        return diff_records(side.spec, local, remote, links, settings)
+        local = local_frame(adapter.spec, [to_canonical_row(adapter.spec, row)] if row else [])
+        record = adapter.read_remote(fresh)
+        remote = remote_frame(adapter.spec, [] if isinstance(record, NotSynced) else [record])
+        links = links_frame(adapter.spec, [link_row] if link_row else [])
+        return diff_records(adapter.spec, local, remote, links, settings)
 
     return redecide
 

@@ -9,31 +9,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.lexoffice.client import LexofficeClient
 from tasks.diff.plan import Plan
 from tasks.diff.settings import DiffSettings
-from tasks.report import SectionReport
 from tasks.sync.entities import EntityAdapter
 from tasks.sync.extract import LexofficeSide, SystemSide
 from tasks.sync.journal import record_open_issues
 from tasks.sync.load_lexoffice import LexofficeLoader
 from tasks.sync.load_system import SystemLoader
 from tasks.sync.pending import settle_pending_creates
-from tasks.sync.plan import (
-    EXPORT_DIRECTION,
-    IMPORT_DIRECTION,
-    count_archive_changes,
-    count_plan,
+from tasks.sync.plan import redecider
+from tasks.sync.plan_report import (
+    Sections,
+    describe_entity_plan,
     make_labeler,
-    redecider,
-    report_missing_links,
-    report_plan_problems,
+    new_sections,
+    report_plan,
 )
-
-Sections = tuple[SectionReport, SectionReport]
-
-
-def new_sections(adapter: EntityAdapter) -> Sections:
-    return SectionReport(adapter.name, IMPORT_DIRECTION), SectionReport(
-        adapter.name, EXPORT_DIRECTION
-    )
 
 
 def apply_entity_plan(
@@ -76,7 +65,7 @@ def apply_entity_plan(
     )
     # Earlier creates with an unknown outcome first: found ones are linked, not created twice.
     plan = settle_pending_creates(into_lexoffice, plan, settings.recreate_unconfirmed_after_seconds)
-    _describe(sections, adapter, plan, system, lexoffice)
+    report_plan(sections, adapter, plan, system, label)
     into_system.link_and_refresh(plan)
     into_lexoffice.apply(plan)
     if delete_in_lexoffice:
@@ -91,42 +80,6 @@ def record_issues(
     """The run's failures, conflicts and skips become the open issues (`lexsync status`)."""
     with sessions.begin() as session:
         record_open_issues(session, run_id, adapter.entity, sections)
-
-
-def describe_entity_plan(
-    adapter: EntityAdapter,
-    plan: Plan,
-    system: SystemSide,
-    lexoffice: LexofficeSide,
-    delete_in_lexoffice: bool = False,
-) -> Sections:
-    """What a run would do, counted as if it succeeded (dry run: nothing is written)."""
-    importing, exporting = sections = new_sections(adapter)
-    _describe(sections, adapter, plan, system, lexoffice)
-    importing.count("created", len(plan.system_creates))
-    importing.count("updated", len(plan.system_updates))
-    exporting.count("created", len(plan.lexoffice_creates))
-    exporting.count("updated", len(plan.lexoffice_updates))
-    importing.count("linked", len(plan.new_links))
-    count_archive_changes(plan, importing)
-    if delete_in_lexoffice:
-        deletes = [m for m in plan.missing_links if m.vanished_from == "system"]
-        exporting.count("deleted", len(deletes))
-    return importing, exporting
-
-
-def _describe(
-    sections: Sections,
-    adapter: EntityAdapter,
-    plan: Plan,
-    system: SystemSide,
-    lexoffice: LexofficeSide,
-) -> None:
-    """The plan's problems and counts, the same for a run and for its dry run."""
-    label = make_labeler(adapter, system, lexoffice)
-    report_plan_problems(plan, adapter, sections, label)
-    report_missing_links(plan, sections[0], label)
-    count_plan(plan, sections, system.held_back)
 
 
 @task(cache_policy=NO_CACHE)

@@ -41,7 +41,7 @@ from tasks.sync.customer_numbers import CustomerNumbers
 from tasks.sync.entities import EntityAdapter, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
-from tasks.sync.plan import Labeler, report_plan_problems
+from tasks.sync.plan_report import Labeler, report_plan_problems
 
 MAX_CONFLICT_RETRIES = 3
 EXPORT = SyncDirection.EXPORT

@@ -24,7 +24,7 @@ from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreat
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntityAdapter
 from tasks.sync.journal import journal, store_link
-from tasks.sync.plan import Labeler, archive_count
+from tasks.sync.plan_report import Labeler, archive_count
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT

@@ -27,8 +27,9 @@ from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.entities import CUSTOMERS, EntityAdapter, raw
 from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
-from tasks.sync.load import Sections, apply_entity_plan, describe_entity_plan
+from tasks.sync.load import apply_entity_plan
 from tasks.sync.plan import diff_settings_for
+from tasks.sync.plan_report import Sections, describe_entity_plan
 from tasks.sync.storable import hold_back_unstorable
 from tasks.sync.system_records import to_canonical_row
 

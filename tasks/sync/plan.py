@@ -5,7 +5,6 @@ What a plan means for the run's report (its problems, its counts) is `tasks.sync
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -71,23 +70,22 @@ def _without_unreadable(
     )
 
 
-def redecider(
-    sessions: sessionmaker[Session], adapter: EntityAdapter, settings: DiffSettings
-) -> Callable[[Any, dict[str, Any]], Plan]:
-    """Decides one record again from its fresh lexoffice state (after a 409)."""
-
-    def redecide(local_id: Any, fresh: dict[str, Any]) -> Plan:
-        with sessions.begin() as session:
-            row = system_row(session, adapter, local_id)
-            link = queries.get_link(session, adapter.entity, local_id)
-            link_row = _link_row(link)
-        local = local_frame(adapter.spec, [to_canonical_row(adapter.spec, row)] if row else [])
-        record = adapter.read_remote(fresh)
-        remote = remote_frame(adapter.spec, [] if isinstance(record, NotSynced) else [record])
-        links = links_frame(adapter.spec, [link_row] if link_row else [])
-        return diff_records(adapter.spec, local, remote, links, settings)
-
-    return redecide
+def redecide(
+    sessions: sessionmaker[Session],
+    adapter: EntityAdapter,
+    settings: DiffSettings,
+    local_id: Any,
+    fresh: dict[str, Any],
+) -> Plan:
+    """One record decided again from its fresh lexoffice state (after a 409)."""
+    with sessions.begin() as session:
+        row = system_row(session, adapter, local_id)
+        link_row = _link_row(queries.get_link(session, adapter.entity, local_id))
+    local = local_frame(adapter.spec, [to_canonical_row(adapter.spec, row)] if row else [])
+    record = adapter.read_remote(fresh)
+    remote = remote_frame(adapter.spec, [] if isinstance(record, NotSynced) else [record])
+    links = links_frame(adapter.spec, [link_row] if link_row else [])
+    return diff_records(adapter.spec, local, remote, links, settings)
 
 
 def _link_row(link: Any) -> dict[str, Any] | None:

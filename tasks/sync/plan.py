@@ -40,18 +40,29 @@ def diff_settings_for(settings: SyncSettings, adapter: EntityAdapter) -> DiffSet
 def plan_changes(
     adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
 ) -> Plan:
-    """Three-way diff of the entity against the values as last synced.
+    """Three-way diff of the entity against the values as last synced; the lexoffice records
+    that could not be read become the plan's errors (the report names each)."""
+    plan = decide_entity(adapter, system, lexoffice, settings)
+    plan.errors += [
+        PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
+    ]
+    return plan
+
+
+def decide_entity(
+    adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide, settings: DiffSettings
+) -> Plan:
+    """The plan for one entity, by the full sync's rules and guards (plain function: the flow's
+    `plan_changes` and the sync of chosen records in `tasks.sync.single` both decide with it).
 
     A system record linked to a lexoffice record that could not be read sits this run out:
     otherwise the diff would take the lexoffice record for deleted (and mark the link) or,
-    without its link, export the system record a second time.
+    without its link, export the system record a second time. Values the system database
+    could not store are held back (`hold_back_unstorable`).
     """
     local, links = _without_unreadable(system, lexoffice)
     plan = diff_records(adapter.spec, local, lexoffice.remote, links, settings)
     hold_back_unstorable(plan, adapter, local)
-    plan.errors += [
-        PlanError(u.reason, u.field, lexoffice_id=u.lexoffice_id) for u in lexoffice.unreadable
-    ]
     return plan
 
 

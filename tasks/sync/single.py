@@ -19,18 +19,16 @@ from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError
 from tasks import report_text
-from tasks.diff.engine import diff_records
 from tasks.diff.plan import Plan
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import local_frame, remote_frame
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
 from tasks.sync.entities import CUSTOMERS, EntityAdapter, raw
-from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
+from tasks.sync.extract import LexofficeSide, SystemSide, Unreadable, read_system_side
 from tasks.sync.load import apply_entity_plan
-from tasks.sync.plan import diff_settings_for
+from tasks.sync.plan import decide_entity, diff_settings_for
 from tasks.sync.plan_report import Sections, describe_entity_plan
-from tasks.sync.storable import hold_back_unstorable
 from tasks.sync.system_records import to_canonical_row
 
 PLANNED_CUSTOMER_ID = -1  # a dry run's stand-in for the id a customer it would create gets
@@ -158,9 +156,11 @@ def planned_links(plan: Plan, system: SystemSide) -> dict[str, int]:
 def _fetch_contacts(
     client: LexofficeClient, ids: Iterable[str], report: RunReport
 ) -> LexofficeSide:
-    """GET each contact (a webhook or a document names only its id)."""
+    """GET each contact (a webhook or a document names only its id). An unreadable one is
+    reported here and kept as `unreadable`: a customer linked to it sits the run out."""
     records: list[RemoteRecord[Any]] = []
     raws: dict[str, dict[str, Any]] = {}
+    unreadable: list[Unreadable] = []
     section = report.section(CUSTOMERS.name, "lexoffice → system")
     for lexoffice_id in sorted(ids):
         label = report_text.record("contact", lexoffice_id)
@@ -174,6 +174,7 @@ def _fetch_contacts(
             why = error.errors()[0]["msg"]
             message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann: {why}"
             section.add_problem(Problem("error", label, message, where))
+            unreadable.append(Unreadable(lexoffice_id, where, message))
             continue
         record = CUSTOMERS.read_remote(contact)
         if isinstance(record, NotSynced):
@@ -181,7 +182,8 @@ def _fetch_contacts(
             continue
         records.append(record)
         raws[record.lexoffice_id] = contact
-    return LexofficeSide(remote_frame(CUSTOMERS.spec, records), pd.Series(raws, dtype=object), 0)
+    remote = remote_frame(CUSTOMERS.spec, records)
+    return LexofficeSide(remote, pd.Series(raws, dtype=object), 0, unreadable)
 
 
 def _match_candidates(client: LexofficeClient, local: pd.DataFrame) -> set[str]:
@@ -203,10 +205,7 @@ def _narrow_system(system: SystemSide, keep_links: pd.Series, drop_local: set[An
 def _diff(
     adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings
 ) -> Plan:
-    diff_settings = diff_settings_for(settings, adapter)
-    plan = diff_records(adapter.spec, system.local, lexoffice.remote, system.links, diff_settings)
-    hold_back_unstorable(plan, adapter, system.local)  # as the full sync's `plan_changes`
-    return plan
+    return decide_entity(adapter, system, lexoffice, diff_settings_for(settings, adapter))
 
 
 _PLAN_PARTS = (

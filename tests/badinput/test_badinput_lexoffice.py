@@ -173,3 +173,22 @@ def test_webhook_sync_of_a_malformed_contact_reports_it_and_imports_the_others(
     assert errors_about(report, bad) == ["company.name"]
     assert report.failed == 1
     assert imported_rows(sessions)[good]["company_name"] == "Heil AG"
+
+
+def test_webhook_sync_of_a_linked_contact_that_turns_malformed_keeps_its_link(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    """The webhook import decides with the full sync's guards: an unreadable linked contact
+    sits the run out, it is neither taken for deleted in lexoffice nor exported again."""
+    [lexoffice_id] = seed(sandbox, "contacts", [lex_company("Wird Kaputt GmbH")])
+    sync(connection)
+    edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"company": {"name": ["kaputt"]}})
+
+    report = sync_contacts([lexoffice_id], connection=connection_name(connection))
+
+    assert errors_about(report, lexoffice_id) == ["company.name"]
+    assert [p.record for _, p in report.problems if p.kind == "skip"] == []
+    assert requests_log(sandbox, "POST") == []
+    with sessions.begin() as session:
+        [link] = queries.link_rows(session, ADAPTERS["customers"].entity)
+    assert link["status"] == LinkStatus.ACTIVE

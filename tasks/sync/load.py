@@ -33,7 +33,9 @@ from tasks.sync.pending import Settling, settle_pending_creates
 from tasks.sync.plan import redecide
 from tasks.sync.plan_report import Sections, describe_entity_plan, make_labeler, new_sections
 
-MAX_CONFLICT_RETRIES = 3  # a record changed in lexoffice this often during one run is left
+# Writes of one record per run: one changed in lexoffice again and again meanwhile is reported
+# and left to the next run.
+MAX_CONFLICT_RETRIES = 3
 
 
 class MasterDataLoad:
@@ -85,9 +87,11 @@ class MasterDataLoad:
         return settle_pending_creates(self.settling, plan)
 
     def report_plan(self, plan: Plan) -> None:
+        """The plan's conflicts, skips, errors and counts, as its dry run reports them."""
         plan_report.report_plan(self.sections, self.adapter, plan, self.system, self.label)
 
     def link_and_refresh(self, plan: Plan) -> None:
+        """Links and bases first: the writes that follow start from them."""
         self.into_system.link_and_refresh(plan)
 
     def write_lexoffice(self, plan: Plan) -> None:
@@ -106,6 +110,7 @@ class MasterDataLoad:
             self.into_lexoffice.delete_vanished(plan)
 
     def write_system(self, plan: Plan) -> None:
+        """Last: records new from lexoffice, then the fields lexoffice changed."""
         self.into_system.create_and_update(plan)
 
     def _update(self, update: LexofficeUpdate, attempt: int = 0) -> None:

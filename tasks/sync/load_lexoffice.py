@@ -46,7 +46,8 @@ EXPORT = SyncDirection.EXPORT
 
 
 class LexofficeLoader:
-    """Applies the lexoffice half of a plan for one entity."""
+    """Writes one entity's records to lexoffice, one record a call; the order of the writes
+    and what a stale version (409) leads to are `tasks.sync.load.MasterDataLoad`'s."""
 
     def __init__(
         self,

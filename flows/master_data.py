@@ -19,7 +19,7 @@ from tasks.diff.plan import Plan
 from tasks.report import RunReport, SectionReport
 from tasks.run import Frame, Run, run_job
 from tasks.settings import DirectionOverrides, SyncSettings
-from tasks.sync.entities import ENTITY_NAMES, SIDES, EntityName, EntitySide
+from tasks.sync.entities import ADAPTERS, ENTITY_NAMES, EntityAdapter, EntityName
 from tasks.sync.extract import (
     LexofficeReader,
     extract_lexoffice_records,
@@ -65,12 +65,12 @@ def sync_entities(
     One article listing serves products and activities (`LexofficeReader`).
     """
     settings = run.settings.with_overrides(directions)
-    with LexofficeReader(run.client, [SIDES[name] for name in entities]) as reader:
+    with LexofficeReader(run.client, [ADAPTERS[name] for name in entities]) as reader:
         for name in entities:
             with run.part(name):
                 links = run.planned_links if name == "customers" else None
                 sections = sync_entity(
-                    reader, run.sessions, SIDES[name], settings, run.dry_run, run.run_id, links
+                    reader, run.sessions, ADAPTERS[name], settings, run.dry_run, run.run_id, links
                 )
                 run.report.sections += sections
 
@@ -78,7 +78,7 @@ def sync_entities(
 def sync_entity(
     reader: LexofficeReader,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     settings: SyncSettings,
     dry_run: bool,
     run_id: str,
@@ -87,18 +87,18 @@ def sync_entity(
     """extract → diff → load for one entity; returns its report sections.
 
     `would_link` (dry run): filled with the links the plan would make."""
-    system = extract_system_records(sessions, side)
-    lexoffice = extract_lexoffice_records(reader, side)
-    diff_settings = diff_settings_for(settings, side)
+    system = extract_system_records(sessions, adapter)
+    lexoffice = extract_lexoffice_records(reader, adapter)
+    diff_settings = diff_settings_for(settings, adapter)
     # quote(): Prefect would otherwise walk every planned change when passing the plan on.
-    diffed = plan_changes(side, system, lexoffice, diff_settings)
+    diffed = plan_changes(adapter, system, lexoffice, diff_settings)
     plan = cast(Plan, quote(diffed))
-    deletes = settings.delete_articles_in_lexoffice and side.name != "customers"
+    deletes = settings.delete_articles_in_lexoffice and adapter.name != "customers"
     if dry_run:
         if would_link is not None:
             would_link.update(planned_links(diffed, system))
-        return list(describe_changes(side, plan, system, lexoffice, deletes))
+        return list(describe_changes(adapter, plan, system, lexoffice, deletes))
     sections = apply_changes(
-        reader.client, sessions, side, plan, system, lexoffice, diff_settings, run_id, deletes
+        reader.client, sessions, adapter, plan, system, lexoffice, diff_settings, run_id, deletes
     )
     return list(sections)

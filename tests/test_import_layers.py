@@ -118,3 +118,42 @@ def test_each_rule_catches_its_violation(module: str, source: str) -> None:
 def test_allowed_imports_pass(module: str, source: str) -> None:
     imported = imported_modules(source, module)
     assert [rule for name in imported for rule in violations(module, name)] == []
+
+
+LOADER = "tasks.sync.load_lexoffice"
+
+
+def imported_names(source: str, module: str) -> set[str]:
+    """`imported_modules` plus each name a `from … import name` takes, as `package.name`
+    (`from tasks.sync import load_lexoffice` imports the module `tasks.sync.load_lexoffice`)."""
+    found = imported_modules(source, module)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            package = _absolute(node, module, False)
+            found.update(f"{package}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_pending_creates_get_their_collaborators_and_import_no_loader() -> None:
+    """`tasks/sync/pending.py` is handed what it works with (`Settling`): it imports nothing
+    of the lexoffice loader, not even for type checking, so the two form no cycle."""
+    path = ROOT / "tasks" / "sync" / "pending.py"
+    imported = imported_names(path.read_text(encoding="utf-8"), module_name(path))
+    assert not {name for name in imported if _within(name, LOADER)}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tasks.sync.load_lexoffice import LexofficeLoader",
+        "from tasks.sync import load_lexoffice",
+        "from . import load_lexoffice",
+        "import tasks.sync.load_lexoffice",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+        "    from tasks.sync.load_lexoffice import LexofficeLoader",
+    ],
+)
+def test_each_way_of_importing_the_loader_is_seen(source: str) -> None:
+    """The positive control of the test above."""
+    imported = imported_names(source, "tasks.sync.pending")
+    assert any(_within(name, LOADER) for name in imported)

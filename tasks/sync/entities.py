@@ -40,7 +40,7 @@ RawRecord = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class EntitySide:
+class EntityAdapter:
     """Everything the sync needs to know to move one entity between the two sides."""
 
     name: EntityName
@@ -71,15 +71,15 @@ class EntitySide:
 
 def list_collection(client: LexofficeClient, collection: CollectionName) -> Listing[Any]:
     """One listing of a whole collection: every customer contact, or every article of both
-    types (split locally by `EntitySide.owns`, so the articles are read once per sync)."""
+    types (split locally by `EntityAdapter.owns`, so the articles are read once per sync)."""
     if collection == "contacts":
         return client.iter_contacts(customer=True)
     return client.iter_articles()
 
 
-def system_row(session: Session, side: EntitySide, local_id: int) -> dict[str, Any] | None:
+def system_row(session: Session, adapter: EntityAdapter, local_id: int) -> dict[str, Any] | None:
     """One system record as a dict of column values, or None if it is gone."""
-    model = side.system_model
+    model = adapter.system_model
     rows = queries.table_rows(session, model, model.__table__.c.id == local_id)
     return rows[0] if rows else None
 
@@ -129,7 +129,7 @@ def _article_lister(article_type: str) -> Callable[[LexofficeClient], Iterator[B
     return list_articles
 
 
-CUSTOMERS = EntitySide(
+CUSTOMERS = EntityAdapter(
     name="customers",
     entity=SyncEntity.CUSTOMER,
     spec=CUSTOMER,
@@ -146,7 +146,7 @@ CUSTOMERS = EntitySide(
     collection="contacts",
     owns=lambda record: True,
 )
-PRODUCTS = EntitySide(
+PRODUCTS = EntityAdapter(
     name="products",
     entity=SyncEntity.PRODUCT,
     spec=PRODUCT,
@@ -163,7 +163,7 @@ PRODUCTS = EntitySide(
     collection="articles",
     owns=lambda record: record.get("type") == "PRODUCT",
 )
-ACTIVITIES = EntitySide(
+ACTIVITIES = EntityAdapter(
     name="activities",
     entity=SyncEntity.ACTIVITY,
     spec=ACTIVITY,
@@ -180,6 +180,6 @@ ACTIVITIES = EntitySide(
     collection="articles",
     owns=lambda record: record.get("type") == "SERVICE",
 )
-SIDES: dict[EntityName, EntitySide] = {
-    side.name: side for side in (CUSTOMERS, PRODUCTS, ACTIVITIES)
+ADAPTERS: dict[EntityName, EntityAdapter] = {
+    adapter.name: adapter for adapter in (CUSTOMERS, PRODUCTS, ACTIVITIES)
 }

@@ -20,8 +20,8 @@ from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.sync.entities import (
     CollectionName,
+    EntityAdapter,
     EntityName,
-    EntitySide,
     list_collection,
     raw,
 )
@@ -62,29 +62,29 @@ class LexofficeSide:
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def read_system_side(session: Session, side: EntitySide) -> SystemSide:
+def read_system_side(session: Session, adapter: EntityAdapter) -> SystemSide:
     """Every system record of the entity and every active link, in two queries."""
-    link_rows = queries.link_rows(session, side.entity)
+    link_rows = queries.link_rows(session, adapter.entity)
     active = [link for link in link_rows if link["status"] == LinkStatus.ACTIVE]
     held_back_ids = {link["local_id"] for link in link_rows if link["status"] != LinkStatus.ACTIVE}
-    rows = [to_canonical_row(side.spec, row) for row in side.system_rows(session)]
+    rows = [to_canonical_row(adapter.spec, row) for row in adapter.system_rows(session)]
     kept = [row for row in rows if row["local_id"] not in held_back_ids]
     links = [link_for_diff(link) for link in active]
     return SystemSide(
-        local=local_frame(side.spec, kept),
-        links=links_frame(side.spec, links),
+        local=local_frame(adapter.spec, kept),
+        links=links_frame(adapter.spec, links),
         held_back=len(rows) - len(kept),
     )
 
 
-def read_lexoffice_side(client: LexofficeClient, side: EntitySide) -> LexofficeSide:
+def read_lexoffice_side(client: LexofficeClient, adapter: EntityAdapter) -> LexofficeSide:
     """Every lexoffice record of the entity: one paged listing at 250 per page."""
-    return read_lexoffice_sides(client, [side])[side.name]
+    return read_lexoffice_sides(client, [adapter])[adapter.name]
 
 
 def read_lexoffice_sides(
     client: LexofficeClient,
-    sides: Sequence[EntitySide],
+    adapters: Sequence[EntityAdapter],
     all_requested: threading.Event | None = None,
 ) -> dict[EntityName, LexofficeSide]:
     """The records of entities that share one lexoffice collection, from a single listing.
@@ -93,32 +93,34 @@ def read_lexoffice_sides(
     type, saves a request per sync. An unreadable record goes to the entity its type names,
     else to the first. `all_requested` is set once every page has been asked for.
     """
-    [collection] = {side.collection for side in sides}
-    readers = {side.name: _SideReader(side) for side in sides}
+    [collection] = {adapter.collection for adapter in adapters}
+    readers = {adapter.name: _SideReader(adapter) for adapter in adapters}
     listing = list_collection(client, collection)
     if all_requested is not None:
         listing.signal_when_all_requested(all_requested)
     for model in listing:
         raw_record = raw(model)
-        _owner(sides, raw_record, readers).add(raw_record)
+        _owner(adapters, raw_record, readers).add(raw_record)
     for item in listing.rejected:
         record = item.raw or {"id": item.id}
-        _owner(sides, record, readers).reject(record, item.field, item.reason)
+        _owner(adapters, record, readers).reject(record, item.field, item.reason)
     return {name: reader.result() for name, reader in readers.items()}
 
 
 def _owner(
-    sides: Sequence[EntitySide], record: dict[str, Any], readers: dict[EntityName, _SideReader]
+    adapters: Sequence[EntityAdapter],
+    record: dict[str, Any],
+    readers: dict[EntityName, _SideReader],
 ) -> _SideReader:
-    owner = next((side for side in sides if side.owns(record)), sides[0])
+    owner = next((adapter for adapter in adapters if adapter.owns(record)), adapters[0])
     return readers[owner.name]
 
 
 class _SideReader:
     """Collects one entity's records from a listing: readable, not synced, or unreadable."""
 
-    def __init__(self, side: EntitySide) -> None:
-        self.side = side
+    def __init__(self, adapter: EntityAdapter) -> None:
+        self.adapter = adapter
         self.records: list[RemoteRecord[Any]] = []
         self.raws: dict[str, dict[str, Any]] = {}
         self.unreadable: list[Unreadable] = []
@@ -129,7 +131,7 @@ class _SideReader:
             self.reject(raw_record, "id", "der Datensatz hat keine ID")
             return
         try:
-            record = self.side.read_remote(raw_record)
+            record = self.adapter.read_remote(raw_record)
         except (ValueError, TypeError, KeyError, ArithmeticError) as error:
             # One odd record must not stop the listing: it is reported and left alone.
             self.reject(raw_record, getattr(error, "field", None), str(error))
@@ -147,7 +149,7 @@ class _SideReader:
 
     def result(self) -> LexofficeSide:
         return LexofficeSide(
-            remote=remote_frame(self.side.spec, self.records),
+            remote=remote_frame(self.adapter.spec, self.records),
             raw=pd.Series(self.raws, dtype=object),
             not_synced=self.not_synced,
             unreadable=self.unreadable,
@@ -165,17 +167,17 @@ class LexofficeReader:
     as a context manager: leaving it waits for a listing still running.
     """
 
-    def __init__(self, client: LexofficeClient, sides: Sequence[EntitySide]) -> None:
-        self.client, self.sides = client, list(sides)
+    def __init__(self, client: LexofficeClient, adapters: Sequence[EntityAdapter]) -> None:
+        self.client, self.adapters = client, list(adapters)
         self._read: dict[EntityName, LexofficeSide] = {}
-        collections = list(dict.fromkeys(side.collection for side in self.sides))
+        collections = list(dict.fromkeys(adapter.collection for adapter in self.adapters))
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, len(collections)), thread_name_prefix="lexoffice-listing"
         )
         self._listings: dict[CollectionName, Future[dict[EntityName, LexofficeSide]]] = {}
         before: threading.Event | None = None
         for collection in collections:
-            members = [side for side in self.sides if side.collection == collection]
+            members = [adapter for adapter in self.adapters if adapter.collection == collection]
             requested = threading.Event()
             self._listings[collection] = self._pool.submit(
                 self._list_after, before, members, requested
@@ -185,7 +187,7 @@ class LexofficeReader:
     def _list_after(
         self,
         before: threading.Event | None,
-        members: list[EntitySide],
+        members: list[EntityAdapter],
         requested: threading.Event,
     ) -> dict[EntityName, LexofficeSide]:
         try:
@@ -204,14 +206,15 @@ class LexofficeReader:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def side(self, side: EntitySide) -> LexofficeSide:
-        if side.name not in self._read:
-            listing = self._listings.pop(side.collection, None)
+    def read(self, adapter: EntityAdapter) -> LexofficeSide:
+        """The entity's lexoffice side (from its collection's listing, read once)."""
+        if adapter.name not in self._read:
+            listing = self._listings.pop(adapter.collection, None)
             if listing is not None:
                 self._read |= listing.result()
             else:
-                self._read |= read_lexoffice_sides(self.client, [side])
-        return self._read.pop(side.name)
+                self._read |= read_lexoffice_sides(self.client, [adapter])
+        return self._read.pop(adapter.name)
 
 
 def _unreadable(record: dict[str, Any], field_name: str | None, reason: str) -> Unreadable:
@@ -243,13 +246,13 @@ def link_for_diff(link: dict[str, Any]) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE)
-def extract_system_records(sessions: sessionmaker[Session], side: EntitySide) -> SystemSide:
+def extract_system_records(sessions: sessionmaker[Session], adapter: EntityAdapter) -> SystemSide:
     """Read the entity from the system database."""
     with sessions.begin() as session:
-        return read_system_side(session, side)
+        return read_system_side(session, adapter)
 
 
 @task(cache_policy=NO_CACHE)
-def extract_lexoffice_records(reader: LexofficeReader, side: EntitySide) -> LexofficeSide:
+def extract_lexoffice_records(reader: LexofficeReader, adapter: EntityAdapter) -> LexofficeSide:
     """Read the entity from lexoffice (its collection's listing, read once for the run)."""
-    return reader.side(side)
+    return reader.read(adapter)

@@ -2,9 +2,10 @@
 
 Rules a craftsman business can trust:
 - a write starts from the current lexoffice record and changes only the fields lexsync
-  manages (`EntitySide.write_body`);
-- a stale version (409) is re-read and the record decided again (`Redecide`), never
-  overwritten blindly, at most `MAX_CONFLICT_RETRIES` times;
+  manages (`EntityAdapter.write_body`);
+- a stale version (409) is never overwritten blindly: `update` raises it, and the load
+  (`tasks.sync.load.MasterDataLoad._on_conflict`) re-reads the record (`reread`) and decides
+  it again;
 - a create is marked as pending (committed) before it is sent; a create whose answer was lost
   (`OutcomeUnknownError`) is looked up before anything is sent again (`find_created`), and a
   marker left by a lost answer or a killed worker is settled by the next run before it
@@ -29,43 +30,37 @@ from connectors.lexoffice.errors import (
     LexofficeError,
     OutcomeUnknownError,
     ValidationError,
-    VersionConflictError,
 )
 from connectors.lexoffice.models import ActionResult
 from connectors.lexoffice.writability import ContactNotWritableError
 from tasks.diff.plan import LexofficeCreate, LexofficeUpdate, MissingLink, Plan
-from tasks.progress import Progress
 from tasks.report import Problem, SectionReport
 from tasks.sync import pending
 from tasks.sync.customer_numbers import CustomerNumbers
-from tasks.sync.entities import EntitySide, raw
+from tasks.sync.entities import EntityAdapter, RawRecord, raw
 from tasks.sync.journal import journal, store_link
 from tasks.sync.lookup import find_created
-from tasks.sync.plan import Labeler, report_plan_problems
+from tasks.sync.plan_report import Labeler
 
-MAX_CONFLICT_RETRIES = 3
 EXPORT = SyncDirection.EXPORT
-Redecide = Callable[[Any, dict[str, Any]], Plan]
 
 
 class LexofficeLoader:
-    """Applies the lexoffice half of a plan for one entity."""
+    """Writes one entity's records to lexoffice, one record a call; the order of the writes
+    and what a stale version (409) leads to are `tasks.sync.load.MasterDataLoad`'s."""
 
     def __init__(
         self,
         client: LexofficeClient,
         sessions: sessionmaker[Session],
-        side: EntitySide,
+        adapter: EntityAdapter,
         run_id: str,
         section: SectionReport,
         raws: pd.Series,
-        redecide: Redecide,
-        on_system_plan: Callable[[Plan], None],
         label: Labeler,
     ) -> None:
-        self.client, self.sessions, self.side, self.run_id = client, sessions, side, run_id
+        self.client, self.sessions, self.adapter, self.run_id = client, sessions, adapter, run_id
         self.section, self.raws, self.label = section, raws, label
-        self.redecide, self.on_system_plan = redecide, on_system_plan
         self.numbers = CustomerNumbers()
 
     def delete_vanished(self, plan: Plan) -> None:
@@ -73,12 +68,12 @@ class LexofficeLoader:
         for missing in plan.missing_links:
             if missing.vanished_from == "system":
                 label = f"{self.label(None, missing.lexoffice_id)}, im System gelöscht"
-                self._guarded(self._delete, missing, label)
+                self.guarded(self._delete, missing, label)
 
     def _delete(self, missing: MissingLink) -> None:
         self.client.delete_article(missing.lexoffice_id)
         with self.sessions.begin() as session:
-            entity, local_id = self.side.entity, missing.local_id
+            entity, local_id = self.adapter.entity, missing.local_id
             queries.set_link_status(session, entity, [local_id], LinkStatus.DELETED_IN_LEXOFFICE)
             journal(
                 session,
@@ -93,18 +88,15 @@ class LexofficeLoader:
             )
         self.section.count("deleted")
 
-    def apply(self, plan: Plan) -> None:
-        total = len(plan.lexoffice_creates) + len(plan.lexoffice_updates)
-        progress = Progress(total, f"{self.side.name}: writing to lexoffice")
-        for create in plan.lexoffice_creates:
-            self._guarded(self._create, create, self.side.label(create.values, create.local_id))
-            progress.advance()
-        self.numbers.learn(self.client, self.sessions, len(self.raws), self.section)
-        for update in plan.lexoffice_updates:
-            self._guarded(self._update, update, self.label(update.local_id, update.lexoffice_id))
-            progress.advance()
+    def create(self, create: LexofficeCreate) -> None:
+        """One create; its failure is reported and the others go on."""
+        self.guarded(self._create, create, self.adapter.label(create.values, create.local_id))
 
-    def _guarded(self, write: Callable[[Any], None], item: Any, label: str) -> None:
+    def learn_numbers(self) -> None:
+        """The customer numbers lexoffice gave the contacts just created (`CustomerNumbers`)."""
+        self.numbers.learn(self.client, self.sessions, len(self.raws), self.section)
+
+    def guarded(self, write: Callable[[Any], None], item: Any, label: str) -> None:
         """One record's write; its failure is reported and the others go on."""
         ids = {"local_id": getattr(item, "local_id", None)}
         ids["lexoffice_id"] = getattr(item, "lexoffice_id", None)
@@ -123,20 +115,20 @@ class LexofficeLoader:
             self.section.add_problem(Problem("error", label, str(error), **ids))
 
     def _create(self, create: LexofficeCreate) -> None:
-        body = self.side.write_body(None, create.values)
-        pending.mark(self.sessions, self.side, create, self.run_id)
+        body = self.adapter.write_body(None, create.values)
+        pending.mark(self.sessions, self.adapter, create, self.run_id)
         try:
-            result = self.side.create_remote(self.client, body)
+            result = self.adapter.create_remote(self.client, body)
         except OutcomeUnknownError:
             result = self._look_up_lost_create(create)
         except (LexofficeError, ValueError):
             # Refused, or never reached lexoffice: nothing was created.
-            pending.drop(self.sessions, self.side, create.local_id)
+            pending.drop(self.sessions, self.adapter, create.local_id)
             raise
         self.confirm_create(create.local_id, result, create.base, create.values)
 
     def _look_up_lost_create(self, create: LexofficeCreate) -> ActionResult:
-        found = find_created(self.client, self.sessions, self.side, create.values)
+        found = find_created(self.client, self.sessions, self.adapter, create.values)
         if found is None:
             raise LexofficeError(
                 "POST",
@@ -157,34 +149,28 @@ class LexofficeLoader:
         """The record exists in lexoffice: link it, journal the create, drop its marker."""
         base = dict(base)
         self._persist(SyncAction.CREATE, local_id, result, base, None, sent)
-        if self.side.entity == SyncEntity.CUSTOMER:
+        if self.adapter.entity == SyncEntity.CUSTOMER:
             self.numbers.created(local_id, result)
         self.section.count("created")
 
-    def _update(self, update: LexofficeUpdate, attempt: int = 0) -> None:
+    def update(self, update: LexofficeUpdate) -> None:
+        """PUT the changed fields onto the record as last read; saved at once.
+
+        Raises `VersionConflictError` when lexoffice holds a newer version (the caller reads
+        it again and decides again)."""
         current = self.raws.get(update.lexoffice_id)
         fields = {change.field: change.new for change in update.changes}
-        body = self.side.write_body(current, fields)
-        try:
-            result = self.side.update_remote(self.client, update.lexoffice_id, body)
-        except VersionConflictError:
-            self._on_conflict(update, attempt)
-            return
+        body = self.adapter.write_body(current, fields)
+        result = self.adapter.update_remote(self.client, update.lexoffice_id, body)
         before = {change.field: change.old for change in update.changes}
         self._persist(SyncAction.UPDATE, update.local_id, result, update.new_base, before, fields)
         self.section.count("updated")
 
-    def _on_conflict(self, update: LexofficeUpdate, attempt: int) -> None:
-        """Someone changed the record meanwhile: read it again and decide again."""
-        if attempt + 1 >= MAX_CONFLICT_RETRIES:
-            raise LexofficeError("PUT", "(update)", 409, "in lexoffice immer wieder geändert")
-        fresh = raw(self.side.get_remote(self.client, update.lexoffice_id))
-        self.raws[update.lexoffice_id] = fresh
-        again = self.redecide(update.local_id, fresh)
-        report_plan_problems(again, self.side, (self.section, self.section), self.label)
-        self.on_system_plan(again)
-        for next_update in again.lexoffice_updates:
-            self._update(next_update, attempt + 1)
+    def reread(self, lexoffice_id: str) -> RawRecord:
+        """The record as lexoffice holds it now; later writes start from it."""
+        fresh = raw(self.adapter.get_remote(self.client, lexoffice_id))
+        self.raws[lexoffice_id] = fresh
+        return fresh
 
     def _persist(
         self,
@@ -196,12 +182,12 @@ class LexofficeLoader:
         after: dict[str, Any],
     ) -> None:
         with self.sessions.begin() as session:
-            store_link(session, self.side.entity, local_id, result.id, result.version, base)
-            queries.drop_pending_create(session, self.side.entity, local_id)
+            store_link(session, self.adapter.entity, local_id, result.id, result.version, base)
+            queries.drop_pending_create(session, self.adapter.entity, local_id)
             journal(
                 session,
                 self.run_id,
-                self.side.entity,
+                self.adapter.entity,
                 EXPORT,
                 action,
                 local_id=local_id,

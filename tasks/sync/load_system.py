@@ -22,9 +22,9 @@ from connectors.fieldservice.errors import InvalidRecordError
 from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection
 from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreate, SystemUpdate
 from tasks.report import Problem, SectionReport
-from tasks.sync.entities import EntitySide
+from tasks.sync.entities import EntityAdapter
 from tasks.sync.journal import journal, store_link
-from tasks.sync.plan import Labeler, archive_count
+from tasks.sync.plan_report import Labeler, archive_count
 from tasks.sync.system_records import new_record_values, to_database_values
 
 IMPORT = SyncDirection.IMPORT
@@ -38,13 +38,13 @@ class SystemLoader:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        side: EntitySide,
+        adapter: EntityAdapter,
         run_id: str,
         section: SectionReport,
         versions: Mapping[str, int],
         label: Labeler,
     ) -> None:
-        self.sessions, self.side, self.run_id = sessions, side, run_id
+        self.sessions, self.adapter, self.run_id = sessions, adapter, run_id
         self.section, self.versions, self.label = section, versions, label
 
     def link_and_refresh(self, plan: Plan) -> None:
@@ -68,7 +68,7 @@ class SystemLoader:
 
     def _create_label(self, create: SystemCreate) -> str:
         # The lexoffice id too: a record without a usable name is found by it.
-        return f"{self.side.label(create.values)} in lexoffice ({create.lexoffice_id})"
+        return f"{self.adapter.label(create.values)} in lexoffice ({create.lexoffice_id})"
 
     def _all(
         self,
@@ -112,26 +112,28 @@ class SystemLoader:
 
     def _new_link(self, session: Session, link: NewLink) -> None:
         version = self.versions.get(link.lexoffice_id)
-        store_link(session, self.side.entity, link.local_id, link.lexoffice_id, version, link.base)
+        store_link(
+            session, self.adapter.entity, link.local_id, link.lexoffice_id, version, link.base
+        )
         self._journal(session, SyncAction.LINK, link.local_id, link.lexoffice_id, None, link.base)
         self.section.count("linked")
 
     def _refresh(self, session: Session, refresh: BaseRefresh) -> None:
         version = self.versions.get(refresh.lexoffice_id)
-        entity = self.side.entity
+        entity = self.adapter.entity
         store_link(session, entity, refresh.local_id, refresh.lexoffice_id, version, refresh.values)
 
     def _mark_missing(self, session: Session, missing: MissingLink) -> None:
-        entity = self.side.entity
+        entity = self.adapter.entity
         queries.set_link_status(
             session, entity, [missing.local_id], LinkStatus.MISSING_IN_LEXOFFICE
         )
         self._journal(session, SyncAction.MARK, missing.local_id, missing.lexoffice_id, None, None)
 
     def _create(self, session: Session, create: SystemCreate) -> None:
-        row = new_record_values(self.side.spec, create.values)
-        [local_id] = self.side.insert_system(session, [row])
-        entity, lexoffice_id = self.side.entity, create.lexoffice_id
+        row = new_record_values(self.adapter.spec, create.values)
+        [local_id] = self.adapter.insert_system(session, [row])
+        entity, lexoffice_id = self.adapter.entity, create.lexoffice_id
         store_link(session, entity, local_id, lexoffice_id, create.lexoffice_version, create.values)
         self._journal(session, SyncAction.CREATE, local_id, lexoffice_id, None, create.values)
         self.section.count("created")
@@ -140,11 +142,11 @@ class SystemLoader:
 
     def _update(self, session: Session, update: SystemUpdate) -> None:
         changes = {change.field: change.new for change in update.changes}
-        row = {"id": update.local_id, **to_database_values(self.side.spec, changes)}
+        row = {"id": update.local_id, **to_database_values(self.adapter.spec, changes)}
         if len(row) > 1:
-            self.side.update_system(session, [row])
+            self.adapter.update_system(session, [row])
         version = self.versions.get(update.lexoffice_id)
-        entity = self.side.entity
+        entity = self.adapter.entity
         store_link(session, entity, update.local_id, update.lexoffice_id, version, update.new_base)
         before = {change.field: change.old for change in update.changes}
         self._journal(
@@ -166,7 +168,7 @@ class SystemLoader:
         journal(
             session,
             self.run_id,
-            self.side.entity,
+            self.adapter.entity,
             IMPORT,
             action,
             local_id=local_id,

@@ -21,57 +21,57 @@ from connectors.lexoffice.models import ActionResult
 from connectors.lexoffice.search import MIN_SEARCH_LENGTH
 from tasks.mapping.records import normalize_values
 from tasks.mapping.remote import NotSynced
-from tasks.sync.entities import EntitySide, raw
+from tasks.sync.entities import EntityAdapter, raw
 
 
 def find_created(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     sent: Mapping[str, Any],
 ) -> ActionResult | None:
     """The unlinked lexoffice record equal to `sent` in every exported field, if exactly one."""
-    found = created_candidates(client, sessions, side, sent)
+    found = created_candidates(client, sessions, adapter, sent)
     return found[0] if len(found) == 1 else None
 
 
 def created_candidates(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     sent: Mapping[str, Any],
 ) -> list[ActionResult]:
     """Every unlinked lexoffice record equal to `sent` in every exported field."""
-    wanted = _exported(side, sent)
+    wanted = _exported(adapter, sent)
     matches = [
         record
-        for model in _candidates(client, side, sent)
-        if not isinstance(record := side.read_remote(raw(model)), NotSynced)
-        and _exported(side, record.record.values()) == wanted
+        for model in _candidates(client, adapter, sent)
+        if not isinstance(record := adapter.read_remote(raw(model)), NotSynced)
+        and _exported(adapter, record.record.values()) == wanted
     ]
     return [
         ActionResult(id=record.lexoffice_id, version=record.version)
         for record in matches
-        if not _is_linked(sessions, side, record.lexoffice_id)
+        if not _is_linked(sessions, adapter, record.lexoffice_id)
     ]
 
 
-def _exported(side: EntitySide, values: Mapping[str, Any]) -> dict[str, Any]:
-    normalized = normalize_values(side.spec, values)
-    return {name: normalized[name] for name in sorted(side.spec.export_fields)}
+def _exported(adapter: EntityAdapter, values: Mapping[str, Any]) -> dict[str, Any]:
+    normalized = normalize_values(adapter.spec, values)
+    return {name: normalized[name] for name in sorted(adapter.spec.export_fields)}
 
 
 def _candidates(
-    client: LexofficeClient, side: EntitySide, sent: Mapping[str, Any]
+    client: LexofficeClient, adapter: EntityAdapter, sent: Mapping[str, Any]
 ) -> Iterable[BaseModel]:
     """The narrowest listing lexoffice's filters allow for this record."""
-    if side.spec.entity == "customer":
+    if adapter.spec.entity == "customer":
         return _contact_candidates(client, sent)
     if sent.get("article_number"):
         return client.iter_articles(article_number=str(sent["article_number"]))
     if sent.get("ean"):
         return client.iter_articles(gtin=str(sent["ean"]))
-    return side.list_remote(client)
+    return adapter.list_remote(client)
 
 
 def _contact_candidates(client: LexofficeClient, sent: Mapping[str, Any]) -> Iterator[BaseModel]:
@@ -83,7 +83,7 @@ def _contact_candidates(client: LexofficeClient, sent: Mapping[str, Any]) -> Ite
     return iter(client.iter_contacts(customer=True))
 
 
-def _is_linked(sessions: sessionmaker[Session], side: EntitySide, lexoffice_id: str) -> bool:
+def _is_linked(sessions: sessionmaker[Session], adapter: EntityAdapter, lexoffice_id: str) -> bool:
     with sessions.begin() as session:
-        link = queries.get_link_by_lexoffice_id(session, side.entity, UUID(lexoffice_id))
+        link = queries.get_link_by_lexoffice_id(session, adapter.entity, UUID(lexoffice_id))
         return link is not None

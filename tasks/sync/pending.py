@@ -24,79 +24,105 @@ lexoffice by what was sent (`created_candidates`), before the plan is applied:
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
 from connectors.fieldservice.column_types import utc_now
 from connectors.fieldservice.models import PendingCreate
+from connectors.lexoffice.client import LexofficeClient
+from connectors.lexoffice.models import ActionResult
 from tasks import report_text
 from tasks.diff.plan import LexofficeCreate, Plan
-from tasks.report import Problem
-from tasks.sync.entities import EntitySide
+from tasks.report import Problem, SectionReport
+from tasks.sync.entities import EntityAdapter
 from tasks.sync.lookup import created_candidates
 
-if TYPE_CHECKING:
-    from tasks.sync.load_lexoffice import LexofficeLoader
+
+class ConfirmsCreates(Protocol):
+    """Stores a create lexoffice performed: the link, the journal entry, the marker dropped."""
+
+    def confirm_create(
+        self, local_id: int, result: ActionResult, base: dict[str, Any], sent: dict[str, Any]
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Settling:
+    """What settling one entity's unconfirmed creates works with, each named.
+
+    The load hands these in; this module never knows the loader itself.
+    """
+
+    client: LexofficeClient  # looks lexoffice up for what was sent (`created_candidates`)
+    sessions: sessionmaker[Session]  # the markers and the links
+    adapter: EntityAdapter
+    section: SectionReport  # where a held create is reported (system → lexoffice)
+    confirmer: ConfirmsCreates  # links a record found in lexoffice, as if its create answered
+    wait_seconds: int  # `recreate_unconfirmed_after_seconds`
 
 
 def mark(
-    sessions: sessionmaker[Session], side: EntitySide, create: LexofficeCreate, run_id: str
+    sessions: sessionmaker[Session], adapter: EntityAdapter, create: LexofficeCreate, run_id: str
 ) -> None:
     """Commit that `create` is about to be sent (before the POST leaves)."""
     with sessions.begin() as session:
         queries.mark_pending_create(
             session,
-            side.entity,
+            adapter.entity,
             create.local_id,
             sent_values=create.values,
             base=create.base,
-            record_label=side.label(create.values, create.local_id),
+            record_label=adapter.label(create.values, create.local_id),
             run_id=run_id,
             sent_at=utc_now(),
         )
 
 
-def drop(sessions: sessionmaker[Session], side: EntitySide, local_id: int) -> None:
+def drop(sessions: sessionmaker[Session], adapter: EntityAdapter, local_id: int) -> None:
     """lexoffice surely did not perform the create: nothing to look for later."""
     with sessions.begin() as session:
-        queries.drop_pending_create(session, side.entity, local_id)
+        queries.drop_pending_create(session, adapter.entity, local_id)
 
 
-def settle_pending_creates(loader: LexofficeLoader, plan: Plan, wait_seconds: int) -> Plan:
+def settle_pending_creates(settling: Settling, plan: Plan) -> Plan:
     """Link or hold every earlier create whose outcome is unknown; returns the plan to apply."""
-    with loader.sessions.begin() as session:
-        markers = queries.pending_creates(session, loader.side.entity)
+    with settling.sessions.begin() as session:
+        markers = queries.pending_creates(session, settling.adapter.entity)
         session.expunge_all()
     for marker in markers:
-        plan = _settle(loader, plan, marker, wait_seconds)
+        plan = _settle(settling, plan, marker)
     return plan
 
 
-def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: int) -> Plan:
-    if _already_settled(loader, plan, marker.local_id):
-        drop(loader.sessions, loader.side, marker.local_id)
+def _settle(settling: Settling, plan: Plan, marker: PendingCreate) -> Plan:
+    sessions, adapter = settling.sessions, settling.adapter
+    if _already_settled(settling, plan, marker.local_id):
+        drop(sessions, adapter, marker.local_id)
         return plan
-    found = created_candidates(loader.client, loader.sessions, loader.side, marker.sent_values)
+    found = created_candidates(settling.client, sessions, adapter, marker.sent_values)
     if len(found) == 1:
-        loader.confirm_create(marker.local_id, found[0], marker.base, marker.sent_values)
+        settling.confirmer.confirm_create(
+            marker.local_id, found[0], marker.base, marker.sent_values
+        )
         return _without(plan, marker.local_id, {found[0].id})
     if len(found) > 1:
         ids = ", ".join(result.id for result in found)
         _hold(
-            loader,
+            settling,
             marker,
             f"mehrere Datensätze in lexoffice gleichen dem gesendeten ({ids}): die "
             "Doppelten in lexoffice löschen, der nächste Lauf verknüpft den übrigen",
         )
         return _without(plan, marker.local_id, {result.id for result in found})
-    due = marker.sent_at + dt.timedelta(seconds=wait)
+    due = marker.sent_at + dt.timedelta(seconds=settling.wait_seconds)
     if utc_now() >= due:
-        drop(loader.sessions, loader.side, marker.local_id)
+        drop(sessions, adapter, marker.local_id)
         return plan
     _hold(
-        loader,
+        settling,
         marker,
         f"noch nicht in lexoffice gefunden; ab {report_text.moment(due)} Uhr neu angelegt, "
         "falls er dann noch fehlt",
@@ -104,18 +130,18 @@ def _settle(loader: LexofficeLoader, plan: Plan, marker: PendingCreate, wait: in
     return _without(plan, marker.local_id, set())
 
 
-def _already_settled(loader: LexofficeLoader, plan: Plan, local_id: int) -> bool:
+def _already_settled(settling: Settling, plan: Plan, local_id: int) -> bool:
     """Linked meanwhile (e.g. by first-time matching), or linked by this plan."""
     if any(link.local_id == local_id for link in plan.new_links):
         return True
-    with loader.sessions.begin() as session:
-        return queries.get_link(session, loader.side.entity, local_id) is not None
+    with settling.sessions.begin() as session:
+        return queries.get_link(session, settling.adapter.entity, local_id) is not None
 
 
-def _hold(loader: LexofficeLoader, marker: PendingCreate, why: str) -> None:
+def _hold(settling: Settling, marker: PendingCreate, why: str) -> None:
     sent = report_text.moment(marker.sent_at)
     message = f"lexoffice hat das Anlegen vom {sent} Uhr nie bestätigt; {why}"
-    loader.section.add_problem(Problem("error", marker.record_label, message))
+    settling.section.add_problem(Problem("error", marker.record_label, message))
 
 
 def _without(plan: Plan, local_id: Any, lexoffice_ids: set[str]) -> Plan:

@@ -19,20 +19,18 @@ from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError
 from tasks import report_text
-from tasks.diff.engine import diff_records
 from tasks.diff.plan import Plan
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import local_frame, remote_frame
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
-from tasks.sync.entities import CUSTOMERS, EntitySide, raw
-from tasks.sync.extract import LexofficeSide, SystemSide, read_system_side
-from tasks.sync.load import Sections, apply_entity_plan, describe_entity_plan
-from tasks.sync.plan import diff_settings_for
-from tasks.sync.storable import hold_back_unstorable
+from tasks.sync.entities import CUSTOMERS, EntityAdapter, raw
+from tasks.sync.extract import LexofficeSide, SystemSide, Unreadable, read_system_side
+from tasks.sync.load import apply_entity_plan
+from tasks.sync.plan import decide_entity, diff_settings_for
+from tasks.sync.plan_report import Sections, describe_entity_plan
 from tasks.sync.system_records import to_canonical_row
 
-SIDE = CUSTOMERS
 PLANNED_CUSTOMER_ID = -1  # a dry run's stand-in for the id a customer it would create gets
 
 
@@ -52,7 +50,7 @@ def import_contacts(
     wanted = set(lexoffice_ids)
     lexoffice = _fetch_contacts(client, wanted, report)
     return import_chosen(
-        sessions, client, settings, SIDE, wanted, lexoffice, run_id, report, dry_run
+        sessions, client, settings, CUSTOMERS, wanted, lexoffice, run_id, report, dry_run
     )
 
 
@@ -60,7 +58,7 @@ def import_chosen(
     sessions: sessionmaker[Session],
     client: LexofficeClient,
     settings: SyncSettings,
-    side: EntitySide,
+    adapter: EntityAdapter,
     wanted: set[str],
     lexoffice: LexofficeSide,
     run_id: str,
@@ -72,17 +70,17 @@ def import_chosen(
     marked, as by the full sync). Returns lexoffice id → local id of the wanted records
     (`dry_run`: the plan reported, nothing written, the links it would leave)."""
     with sessions.begin() as session:
-        system = read_system_side(session, side)
+        system = read_system_side(session, adapter)
     chosen_links = system.links["lexoffice_id"].isin(wanted)
     # Records linked to other lexoffice records are left out: they must not match the chosen.
     others = set(system.links.loc[~chosen_links, "local_id"])
     system = _narrow_system(system, chosen_links, others)
-    plan = _narrow_plan(_diff(side, system, lexoffice, settings), "lexoffice_id", wanted)
+    plan = _narrow_plan(_diff(adapter, system, lexoffice, settings), "lexoffice_id", wanted)
     if dry_run:
-        _merge(report, describe_entity_plan(side, plan, system, lexoffice))
+        _merge(report, describe_entity_plan(adapter, plan, system, lexoffice))
         return planned_links(plan, system)
-    _apply(client, sessions, side, plan, system, lexoffice, settings, run_id, report)
-    links = _links(sessions, side)
+    _apply(client, sessions, adapter, plan, system, lexoffice, settings, run_id, report)
+    links = _links(sessions, adapter)
     return {
         lexoffice_id: local_id for local_id, lexoffice_id in links.items() if lexoffice_id in wanted
     }
@@ -99,12 +97,12 @@ def export_customers(
     """Export these system customers to lexoffice; returns local id → lexoffice id."""
     wanted = set(local_ids)
     with sessions.begin() as session:
-        system = read_system_side(session, SIDE)
+        system = read_system_side(session, CUSTOMERS)
     system, lexoffice, plan = _export_plan(client, system, wanted, settings, report)
-    _apply(client, sessions, SIDE, plan, system, lexoffice, settings, run_id, report)
+    _apply(client, sessions, CUSTOMERS, plan, system, lexoffice, settings, run_id, report)
     return {
         local_id: lexoffice_id
-        for local_id, lexoffice_id in _links(sessions, SIDE).items()
+        for local_id, lexoffice_id in _links(sessions, CUSTOMERS).items()
         if local_id in wanted
     }
 
@@ -119,12 +117,12 @@ def describe_new_customer_exports(
     """What `export_customers` would do with customers not in the system yet (a dry run's
     would-be customers: column values with a stand-in `id`), reported, nothing written."""
     with sessions.begin() as session:
-        system = read_system_side(session, SIDE)
-    planned = local_frame(SIDE.spec, [to_canonical_row(SIDE.spec, row) for row in rows])
+        system = read_system_side(session, CUSTOMERS)
+    planned = local_frame(CUSTOMERS.spec, [to_canonical_row(CUSTOMERS.spec, row) for row in rows])
     system = SystemSide(local=planned, links=system.links, held_back=0)
     wanted = {row["id"] for row in rows}
     system, lexoffice, plan = _export_plan(client, system, wanted, settings, report)
-    _merge(report, describe_entity_plan(SIDE, plan, system, lexoffice))
+    _merge(report, describe_entity_plan(CUSTOMERS, plan, system, lexoffice))
 
 
 def _export_plan(
@@ -143,7 +141,7 @@ def _export_plan(
         system.links["lexoffice_id"]
     )
     lexoffice = _fetch_contacts(client, candidates, report)
-    plan = _narrow_plan(_diff(SIDE, system, lexoffice, settings), "local_id", wanted)
+    plan = _narrow_plan(_diff(CUSTOMERS, system, lexoffice, settings), "local_id", wanted)
     return system, lexoffice, plan
 
 
@@ -158,14 +156,16 @@ def planned_links(plan: Plan, system: SystemSide) -> dict[str, int]:
 def _fetch_contacts(
     client: LexofficeClient, ids: Iterable[str], report: RunReport
 ) -> LexofficeSide:
-    """GET each contact (a webhook or a document names only its id)."""
+    """GET each contact (a webhook or a document names only its id). An unreadable one is
+    reported here and kept as `unreadable`: a customer linked to it sits the run out."""
     records: list[RemoteRecord[Any]] = []
     raws: dict[str, dict[str, Any]] = {}
-    section = report.section(SIDE.name, "lexoffice → system")
+    unreadable: list[Unreadable] = []
+    section = report.section(CUSTOMERS.name, "lexoffice → system")
     for lexoffice_id in sorted(ids):
         label = report_text.record("contact", lexoffice_id)
         try:
-            contact = raw(SIDE.get_remote(client, lexoffice_id))
+            contact = raw(CUSTOMERS.get_remote(client, lexoffice_id))
         except NotFoundError:
             section.add_problem(Problem("skip", label, "nicht (mehr) in lexoffice"))
             continue
@@ -174,14 +174,16 @@ def _fetch_contacts(
             why = error.errors()[0]["msg"]
             message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann: {why}"
             section.add_problem(Problem("error", label, message, where))
+            unreadable.append(Unreadable(lexoffice_id, where, message))
             continue
-        record = SIDE.read_remote(contact)
+        record = CUSTOMERS.read_remote(contact)
         if isinstance(record, NotSynced):
             section.add_problem(Problem("skip", label, record.reason))
             continue
         records.append(record)
         raws[record.lexoffice_id] = contact
-    return LexofficeSide(remote_frame(SIDE.spec, records), pd.Series(raws, dtype=object), 0)
+    remote = remote_frame(CUSTOMERS.spec, records)
+    return LexofficeSide(remote, pd.Series(raws, dtype=object), 0, unreadable)
 
 
 def _match_candidates(client: LexofficeClient, local: pd.DataFrame) -> set[str]:
@@ -201,12 +203,9 @@ def _narrow_system(system: SystemSide, keep_links: pd.Series, drop_local: set[An
 
 
 def _diff(
-    side: EntitySide, system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings
+    adapter: EntityAdapter, system: SystemSide, lexoffice: LexofficeSide, settings: SyncSettings
 ) -> Plan:
-    diff_settings = diff_settings_for(settings, side)
-    plan = diff_records(side.spec, system.local, lexoffice.remote, system.links, diff_settings)
-    hold_back_unstorable(plan, side, system.local)  # as the full sync's `plan_changes`
-    return plan
+    return decide_entity(adapter, system, lexoffice, diff_settings_for(settings, adapter))
 
 
 _PLAN_PARTS = (
@@ -235,7 +234,7 @@ def _narrow_plan(plan: Plan, key: str, chosen: set[Any]) -> Plan:
 def _apply(
     client: LexofficeClient,
     sessions: sessionmaker[Session],
-    side: EntitySide,
+    adapter: EntityAdapter,
     plan: Plan,
     system: SystemSide,
     lexoffice: LexofficeSide,
@@ -243,9 +242,9 @@ def _apply(
     run_id: str,
     report: RunReport,
 ) -> None:
-    diff_settings = diff_settings_for(settings, side)
+    diff_settings = diff_settings_for(settings, adapter)
     sections = apply_entity_plan(
-        client, sessions, side, plan, system, lexoffice, diff_settings, run_id
+        client, sessions, adapter, plan, system, lexoffice, diff_settings, run_id
     )
     _merge(report, sections)
 
@@ -257,7 +256,7 @@ def _merge(report: RunReport, sections: Sections) -> None:
         target.problems += section.problems
 
 
-def _links(sessions: sessionmaker[Session], side: EntitySide) -> dict[int, str]:
+def _links(sessions: sessionmaker[Session], adapter: EntityAdapter) -> dict[int, str]:
     with sessions.begin() as session:
-        rows = queries.link_rows(session, side.entity)
+        rows = queries.link_rows(session, adapter.entity)
     return {row["local_id"]: str(row["lexoffice_id"]) for row in rows}

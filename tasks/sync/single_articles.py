@@ -21,11 +21,11 @@ from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import remote_frame
 from tasks.report import Problem, RunReport
 from tasks.settings import SyncSettings
-from tasks.sync.entities import ACTIVITIES, PRODUCTS, EntitySide, RawRecord, raw
+from tasks.sync.entities import ACTIVITIES, PRODUCTS, EntityAdapter, RawRecord, raw
 from tasks.sync.extract import LexofficeSide
 from tasks.sync.single import import_chosen
 
-ARTICLE_SIDES = (PRODUCTS, ACTIVITIES)
+ARTICLE_ADAPTERS = (PRODUCTS, ACTIVITIES)
 
 
 def import_articles(
@@ -39,19 +39,21 @@ def import_articles(
     """Apply these lexoffice articles to their products or activities; returns lexoffice id →
     local id. One GET per article, nothing else is read from lexoffice."""
     fetched = {article_id: _fetch(client, article_id, report) for article_id in article_ids}
-    linked = _linked_sides(sessions, set(article_ids))
+    linked = _linked_adapters(sessions, set(article_ids))
     synced: dict[str, int] = {}
-    for side in ARTICLE_SIDES:
+    for adapter in ARTICLE_ADAPTERS:
         mine = {
             article_id: article
             for article_id, article in fetched.items()
-            if _side_of(article_id, article, linked) is side
+            if _adapter_of(article_id, article, linked) is adapter
         }
         wanted = {article_id for article_id, article in mine.items() if article is not False}
         if not wanted:
             continue
-        lexoffice = _lexoffice_side(side, mine, report)
-        synced |= import_chosen(sessions, client, settings, side, wanted, lexoffice, run_id, report)
+        lexoffice = _lexoffice_side(adapter, mine, report)
+        synced |= import_chosen(
+            sessions, client, settings, adapter, wanted, lexoffice, run_id, report
+        )
     return synced
 
 
@@ -73,41 +75,45 @@ def _fetch(client: LexofficeClient, article_id: str, report: RunReport) -> Artic
         return False
 
 
-def _linked_sides(sessions: sessionmaker[Session], article_ids: set[str]) -> dict[str, EntitySide]:
-    """The side each already linked article belongs to (its link knows, even when deleted)."""
-    found: dict[str, EntitySide] = {}
+def _linked_adapters(
+    sessions: sessionmaker[Session], article_ids: set[str]
+) -> dict[str, EntityAdapter]:
+    """The entity each already linked article belongs to (its link knows, even when deleted)."""
+    found: dict[str, EntityAdapter] = {}
     with sessions.begin() as session:
-        for side in ARTICLE_SIDES:
+        for adapter in ARTICLE_ADAPTERS:
             for article_id in article_ids:
-                link = queries.get_link_by_lexoffice_id(session, side.entity, uuid.UUID(article_id))
+                link = queries.get_link_by_lexoffice_id(
+                    session, adapter.entity, uuid.UUID(article_id)
+                )
                 if link is not None:
-                    found[article_id] = side
+                    found[article_id] = adapter
     return found
 
 
-def _side_of(
-    article_id: str, article: ArticleState, linked: dict[str, EntitySide]
-) -> EntitySide | None:
+def _adapter_of(
+    article_id: str, article: ArticleState, linked: dict[str, EntityAdapter]
+) -> EntityAdapter | None:
     if article_id in linked:
         return linked[article_id]
     if not isinstance(article, dict):
         return None  # gone or unreadable, and never in the system: nothing to do
-    return next((side for side in ARTICLE_SIDES if side.owns(article)), None)
+    return next((adapter for adapter in ARTICLE_ADAPTERS if adapter.owns(article)), None)
 
 
 def _lexoffice_side(
-    side: EntitySide, articles: dict[str, ArticleState], report: RunReport
+    adapter: EntityAdapter, articles: dict[str, ArticleState], report: RunReport
 ) -> LexofficeSide:
     records: list[RemoteRecord[Any]] = []
     raws: dict[str, RawRecord] = {}
     for article_id, article in articles.items():
         if not isinstance(article, dict):
             continue
-        record = side.read_remote(article)
+        record = adapter.read_remote(article)
         if isinstance(record, NotSynced):
-            section = report.section(side.name, "lexoffice → system")
+            section = report.section(adapter.name, "lexoffice → system")
             section.add_problem(Problem("skip", f"article {article_id}", record.reason))
             continue
         records.append(record)
         raws[record.lexoffice_id] = article
-    return LexofficeSide(remote_frame(side.spec, records), pd.Series(raws, dtype=object), 0)
+    return LexofficeSide(remote_frame(adapter.spec, records), pd.Series(raws, dtype=object), 0)

@@ -20,19 +20,21 @@ import sqlalchemy as sa
 from connectors.fieldservice.ean import InvalidGtinError, validate_gtin
 from tasks.diff.plan import Plan, PlanError
 from tasks.mapping.normalize import is_missing
-from tasks.sync.entities import EntitySide
+from tasks.sync.entities import EntityAdapter
 from tasks.sync.system_records import to_database_values
 
 
-def hold_back_unstorable(plan: Plan, side: EntitySide, local: pd.DataFrame | None = None) -> None:
+def hold_back_unstorable(
+    plan: Plan, adapter: EntityAdapter, local: pd.DataFrame | None = None
+) -> None:
     """Move system creates and updates with a value the system cannot store to `errors`.
 
     `local` (the system's records, canonical) tells which unique values are taken already."""
-    table = side.system_model.__table__
-    taken = _UniqueValues(side, local)
+    table = adapter.system_model.__table__
+    taken = _UniqueValues(adapter, local)
     kept_creates = []
     for create in plan.system_creates:
-        problems = storage_problems(side, table, create.values.items())
+        problems = storage_problems(adapter, table, create.values.items())
         problems = problems or taken.claim(None, create.values)
         plan.errors += [PlanError(m, f, None, create.lexoffice_id) for f, m in problems]
         if not problems:
@@ -40,7 +42,7 @@ def hold_back_unstorable(plan: Plan, side: EntitySide, local: pd.DataFrame | Non
     kept_updates = []
     for update in plan.system_updates:
         changes = {change.field: change.new for change in update.changes}
-        problems = storage_problems(side, table, changes.items())
+        problems = storage_problems(adapter, table, changes.items())
         problems = problems or taken.claim(update.local_id, changes)
         plan.errors += [PlanError(m, f, update.local_id, update.lexoffice_id) for f, m in problems]
         if not problems:
@@ -52,10 +54,10 @@ class _UniqueValues:
     """The values of the system's unique columns (article number, activity name, customer
     number) in use, so a second record with the same one is refused in planning."""
 
-    def __init__(self, side: EntitySide, local: pd.DataFrame | None) -> None:
-        table = side.system_model.__table__
+    def __init__(self, adapter: EntityAdapter, local: pd.DataFrame | None) -> None:
+        table = adapter.system_model.__table__
         columns = {c.name for c in table.c if c.unique and not c.primary_key}
-        self.fields = [name for name in side.spec.fields if _column(side, name) in columns]
+        self.fields = [name for name in adapter.spec.fields if _column(adapter, name) in columns]
         self.owners: dict[str, dict[Any, Any]] = {name: {} for name in self.fields}
         if local is None or local.empty:
             return
@@ -78,17 +80,17 @@ class _UniqueValues:
         return problems
 
 
-def _column(side: EntitySide, name: str) -> str:
-    return next(iter(to_database_values(side.spec, {name: "0"})), name)
+def _column(adapter: EntityAdapter, name: str) -> str:
+    return next(iter(to_database_values(adapter.spec, {name: "0"})), name)
 
 
 def storage_problems(
-    side: EntitySide, table: Any, values: Iterable[tuple[str, Any]]
+    adapter: EntityAdapter, table: Any, values: Iterable[tuple[str, Any]]
 ) -> list[tuple[str, str]]:
     """(field, reason) for each canonical value the system's column would refuse."""
     problems = []
     for name, value in values:
-        for column, stored in to_database_values(side.spec, {name: value}).items():
+        for column, stored in to_database_values(adapter.spec, {name: value}).items():
             if column in table.c and (why := storage_problems_of_column(table.c[column], stored)):
                 problems.append((name, why))
     return problems

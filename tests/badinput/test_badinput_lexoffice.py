@@ -17,7 +17,7 @@ from flows.customer_events import sync_contacts
 from flows.master_data import sync_master_data
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
-from tasks.sync.entities import SIDES
+from tasks.sync.entities import ADAPTERS
 from tests.badinput.badinput_corpus import LEXOFFICE_CASES, VENDOR_ONLY, LexofficeCase
 from tests.badinput.badinput_corpus import lex_company as corpus_company
 from tests.flows.conftest import (
@@ -51,9 +51,9 @@ def imported_rows(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
     """System rows by the lexoffice id they are linked to."""
     rows: dict[str, dict[str, Any]] = {}
     with sessions.begin() as session:
-        for side in SIDES.values():
-            by_id = {row["id"]: row for row in side.system_rows(session)}
-            for link in queries.link_rows(session, side.entity):
+        for adapter in ADAPTERS.values():
+            by_id = {row["id"]: row for row in adapter.system_rows(session)}
+            for link in queries.link_rows(session, adapter.entity):
                 rows[str(link["lexoffice_id"])] = by_id[link["local_id"]]
     return rows
 
@@ -153,7 +153,7 @@ def test_linked_record_that_turns_malformed_is_held_back_not_marked_missing(
     assert errors_about(report, lexoffice_id) == ["company.name"]
     assert requests_log(sandbox, "POST") == []  # not exported a second time
     with sessions.begin() as session:
-        [link] = queries.link_rows(session, SIDES["customers"].entity)
+        [link] = queries.link_rows(session, ADAPTERS["customers"].entity)
         [row] = queries.customer_rows(session)
     assert link["status"] == LinkStatus.ACTIVE
     assert row["company_name"] == "Wird Kaputt GmbH"
@@ -173,3 +173,22 @@ def test_webhook_sync_of_a_malformed_contact_reports_it_and_imports_the_others(
     assert errors_about(report, bad) == ["company.name"]
     assert report.failed == 1
     assert imported_rows(sessions)[good]["company_name"] == "Heil AG"
+
+
+def test_webhook_sync_of_a_linked_contact_that_turns_malformed_keeps_its_link(
+    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    """The webhook import decides with the full sync's guards: an unreadable linked contact
+    sits the run out, it is neither taken for deleted in lexoffice nor exported again."""
+    [lexoffice_id] = seed(sandbox, "contacts", [lex_company("Wird Kaputt GmbH")])
+    sync(connection)
+    edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"company": {"name": ["kaputt"]}})
+
+    report = sync_contacts([lexoffice_id], connection=connection_name(connection))
+
+    assert errors_about(report, lexoffice_id) == ["company.name"]
+    assert [p.record for _, p in report.problems if p.kind == "skip"] == []
+    assert requests_log(sandbox, "POST") == []
+    with sessions.begin() as session:
+        [link] = queries.link_rows(session, ADAPTERS["customers"].entity)
+    assert link["status"] == LinkStatus.ACTIVE

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.settings import LexofficeSettings
-from tasks.sync.entities import SIDES
+from tasks.sync.entities import ADAPTERS
 from tasks.sync.extract import read_lexoffice_side
 
 PRICE = {"leadingPrice": "NET", "netPrice": 10, "grossPrice": 11.9, "taxRate": 19}
@@ -61,7 +61,7 @@ def test_unreadable_articles_are_set_aside_and_the_listing_reaches_its_end(
     malformed = [record for record, _ in MALFORMED.values()]
     client = client_for(pages([GOOD[0], *malformed], GOOD[1:]), tmp_path)
 
-    side = read_lexoffice_side(client, SIDES["products"])
+    side = read_lexoffice_side(client, ADAPTERS["products"])
 
     assert sorted(side.remote["lexoffice_id"]) == ["good-0", "good-1", "good-2"]
     reported = {(u.lexoffice_id, u.field) for u in side.unreadable}

@@ -16,7 +16,7 @@ from flows.master_data import sync_master_data
 from tasks import report_text
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
-from tasks.sync.entities import SIDES
+from tasks.sync.entities import ADAPTERS
 from tests.badinput.badinput_corpus import SYSTEM_CASES, SystemCase
 from tests.flows.conftest import connection_name, lexoffice_records
 
@@ -44,7 +44,7 @@ def insert_rows_as_other_software_would(
     ids = {}
     with sessions.begin() as session:
         for case in cases:
-            table: Any = SIDES[case.entity].system_model.__table__
+            table: Any = ADAPTERS[case.entity].system_model.__table__
             result: Any = session.execute(sa.insert(table).values(**case.values))
             ids[case.key] = int(result.inserted_primary_key[0])
     return ids
@@ -53,8 +53,8 @@ def insert_rows_as_other_software_would(
 def system_snapshot(sessions: sessionmaker[Session]) -> dict[str, dict[int, dict[str, Any]]]:
     with sessions.begin() as session:
         return {
-            name: {row["id"]: row for row in side.system_rows(session)}
-            for name, side in SIDES.items()
+            name: {row["id"]: row for row in adapter.system_rows(session)}
+            for name, adapter in ADAPTERS.items()
         }
 
 
@@ -95,13 +95,13 @@ def test_each_bad_system_record_fails_alone_with_its_field(
 
     bad = [case for case in cases if case.field is not None]
     for case in bad:
-        label = report_text.record(SIDES[case.entity].spec.entity, ids[case.key])
+        label = report_text.record(ADAPTERS[case.entity].spec.entity, ids[case.key])
         assert error_fields(report, label) == [case.field], (case.key, report.problems)
     assert report.failed == len(bad), [p for _, p in report.problems]
     with sessions.begin() as session:
         linked = {
-            name: {link["local_id"] for link in queries.link_rows(session, side.entity)}
-            for name, side in SIDES.items()
+            name: {link["local_id"] for link in queries.link_rows(session, adapter.entity)}
+            for name, adapter in ADAPTERS.items()
         }
     for case in cases:
         assert (ids[case.key] in linked[case.entity]) == (case.field is None), case.key
@@ -125,8 +125,8 @@ def test_hostile_valid_system_values_reach_lexoffice_byte_for_byte(
     with sessions.begin() as session:
         links = {
             (name, link["local_id"]): link["lexoffice_id"]
-            for name, side in SIDES.items()
-            for link in queries.link_rows(session, side.entity)
+            for name, adapter in ADAPTERS.items()
+            for link in queries.link_rows(session, adapter.entity)
         }
     for case in cases:
         if case.probe is None:

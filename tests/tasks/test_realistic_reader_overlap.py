@@ -13,7 +13,7 @@ import pytest
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.sandbox.config import SandboxConfig
 from connectors.lexoffice.sandbox.server import SandboxServer
-from tasks.sync.entities import SIDES
+from tasks.sync.entities import ADAPTERS
 from tasks.sync.extract import LexofficeReader
 from tests.connectors.lexoffice.conftest import sandbox_settings
 from tests.support.builders import lex_article, lex_person
@@ -39,9 +39,9 @@ def test_articles_are_listed_while_the_last_contact_pages_are_answered(
     )
 
     with httpx.Client(timeout=10.0) as http, LexofficeClient(settings, http) as client:
-        sides = [SIDES["customers"], SIDES["products"], SIDES["activities"]]
-        with LexofficeReader(client, sides) as reader:
-            read = {side.name: len(reader.side(side).remote) for side in sides}
+        adapters = [ADAPTERS["customers"], ADAPTERS["products"], ADAPTERS["activities"]]
+        with LexofficeReader(client, adapters) as reader:
+            read = {adapter.name: len(reader.read(adapter).remote) for adapter in adapters}
 
     assert read == {"customers": 501, "products": 1, "activities": 1}
     log: list[dict[str, Any]] = slow_sandbox.control.get("/requests").json()

@@ -132,13 +132,13 @@ def test_amounts_and_dates_in_german_form() -> None:
 
 
 def test_records_are_named_in_german_by_name_and_number() -> None:
-    from tasks.sync.entities import SIDES
+    from tasks.sync.entities import ADAPTERS
 
     customer = {"kind": "company", "company_name": "Müller GmbH", "customer_number": "10001"}
-    assert SIDES["customers"].label(customer, 12) == "Kunde 12 (Müller GmbH, Nr. 10001)"
+    assert ADAPTERS["customers"].label(customer, 12) == "Kunde 12 (Müller GmbH, Nr. 10001)"
     product = {"name": "Kabel", "article_number": "K-1"}
-    assert SIDES["products"].label(product, 3) == "Material 3 (Kabel, Nr. K-1)"
-    assert SIDES["activities"].label({"name": "Montage"}, 1) == "Tätigkeit 1 (Montage)"
+    assert ADAPTERS["products"].label(product, 3) == "Material 3 (Kabel, Nr. K-1)"
+    assert ADAPTERS["activities"].label({"name": "Montage"}, 1) == "Tätigkeit 1 (Montage)"
     assert report_text.record("work report", 7) == "Arbeitsnachweis 7"
     assert report_text.record("project") == "Projekt"
     assert report_text.voucher_status("open") == "offen"

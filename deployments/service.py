@@ -254,7 +254,7 @@ def _save_default_connection(service: Service) -> None:
     done = _run(command, service, check=False, stdin=key + "\n")
     if done.returncode == 0:
         print("connection block default: created (Prefect UI: Blocks → lexsync connection)")
-    elif "exists already" in done.stderr:
+    elif "gibt es schon" in done.stderr:  # ConnectionExistsError
         print("connection block default: kept as it is")
     else:
         print(f"connection block default: NOT created; see {log_file(service.var, 'deploy')}")

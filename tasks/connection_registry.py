@@ -79,13 +79,13 @@ def save_connection(name: str, connection: LexsyncConnection, replace: bool = Fa
     """
     entries = {entry.name: entry for entry in list_connections()}
     if name in entries and not replace:
-        raise ConnectionExistsError(f"a connection named {name!r} exists already")
+        raise ConnectionExistsError(f"eine Verbindung namens {name!r} gibt es schon")
     organization = connection.organization_id
     for other in entries.values():
         if organization and other.organization_id == organization and other.name != name:
             raise ConnectionExistsError(
-                f"lexoffice organization {connection.organization_id} is connection "
-                f"{other.name!r} already"
+                f"die lexoffice-Organisation {connection.organization_id} gehört schon zur "
+                f"Verbindung {other.name!r}"
             )
     connection.save(name, overwrite=True)
 
@@ -104,7 +104,7 @@ def remove_connection(name: str) -> None:
         try:
             document = client.read_block_document_by_name(name, BLOCK_TYPE, include_secrets=False)
         except ObjectNotFound:
-            raise ValueError(f"no connection named {name!r}") from None
+            raise ValueError(f"keine Verbindung namens {name!r}") from None
         client.delete_block_document(document.id)
 
 

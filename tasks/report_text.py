@@ -101,6 +101,7 @@ RECORDS = {
     "project": "Projekt",
     "work report": "Arbeitsnachweis",
     "contact": "lexoffice-Kontakt",
+    "article": "lexoffice-Artikel",
     "invoice": "Rechnung",
 }
 # lexoffice's voucher states (lexoffice-api.md, voucherlist) as the office calls them; the one

@@ -223,10 +223,7 @@ class Transport:
 
     def _give_up(self, outcome: _Attempt, budget: _Budget) -> httpx.Response:
         assert outcome.error is not None
-        outcome.error.add_note_to_reason(
-            f"gave up after {budget.attempts} attempts in {budget.elapsed():.1f} s "
-            f"(retry budget {self.settings.retry_budget_seconds:g} s)"
-        )
+        outcome.error.gave_up(budget.attempts, budget.elapsed(), self.settings.retry_budget_seconds)
         return self._finish(outcome)
 
     def _redact(self, text: str) -> str:

@@ -33,10 +33,15 @@ import deployments.cli_subscribe as cli_subscribe
 import deployments.cli_sync as cli_sync
 import deployments.cli_up as cli_up
 from deployments.cli_prefect import local_prefect_database_exists, prefect_api
-from deployments.cli_support import EXIT_FAILED, EXIT_USAGE, ConfigurationError, error
+from deployments.cli_support import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ConfigurationError,
+    error,
+)
 
 Command = Callable[[argparse.Namespace], int]
-EXIT_INTERRUPTED = 130
 # Which commands need a Prefect API: "blocks" only to read a connection block, which
 # cannot exist while no Prefect database does (then the environment's default is used).
 NO_PREFECT = frozenset({"sandbox", "up", "down"})

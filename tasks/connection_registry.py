@@ -20,6 +20,10 @@ from tasks.connection import DEFAULT_CONNECTION, LexsyncConnection
 BLOCK_TYPE = "lexsync-connection"
 
 
+# How the refusal of a taken name ends; `lexsync up` looks for it (deployments/service.py).
+NAME_TAKEN = "gibt es schon"
+
+
 class ConnectionExistsError(ValueError):
     """The name, or the lexoffice organization, already belongs to another connection."""
 
@@ -79,7 +83,7 @@ def save_connection(name: str, connection: LexsyncConnection, replace: bool = Fa
     """
     entries = {entry.name: entry for entry in list_connections()}
     if name in entries and not replace:
-        raise ConnectionExistsError(f"eine Verbindung namens {name!r} gibt es schon")
+        raise ConnectionExistsError(f"eine Verbindung namens {name!r} {NAME_TAKEN}")
     organization = connection.organization_id
     for other in entries.values():
         if organization and other.organization_id == organization and other.name != name:

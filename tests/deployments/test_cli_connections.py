@@ -11,7 +11,7 @@ import pytest
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.connection import LexsyncConnection, load_connection
-from tasks.connection_registry import active_connection_names, list_connections
+from tasks.connection_registry import NAME_TAKEN, active_connection_names, list_connections
 from tasks.resources import dispose_engines
 
 
@@ -94,14 +94,39 @@ def test_a_refused_key_adds_nothing(
 
 
 def test_one_lexoffice_organization_cannot_be_two_connections(
-    sandbox_server: SandboxServer, api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox_server: SandboxServer,
+    api_key: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     first, second = f"erst-{uuid.uuid4().hex[:6]}", f"zweit-{uuid.uuid4().hex[:6]}"
     assert add(first, api_key, sandbox_server, tmp_path / "a.db", monkeypatch) == 0
+    capsys.readouterr()
 
     assert add(second, api_key, sandbox_server, tmp_path / "b.db", monkeypatch) == 2
 
     assert first in names() and second not in names()
+    assert f"gehört schon zur Verbindung {first!r}" in capsys.readouterr().err
+    dispose_engines()
+
+
+def test_a_taken_name_is_refused_in_the_words_lexsync_up_looks_for(
+    sandbox_server: SandboxServer,
+    api_key: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = f"doppelt-{uuid.uuid4().hex[:6]}"
+    assert add(name, api_key, sandbox_server, tmp_path / "a.db", monkeypatch) == 0
+    capsys.readouterr()
+
+    assert add(name, api_key, sandbox_server, tmp_path / "a.db", monkeypatch) == 2
+
+    err = capsys.readouterr().err
+    assert f"Verbindung {name!r} nicht angelegt: eine Verbindung namens {name!r}" in err
+    assert NAME_TAKEN in err  # `lexsync up` keeps the block it finds (deployments/service.py)
     dispose_engines()
 
 

@@ -60,6 +60,14 @@ SHAPES = {
 }
 
 
+# A work report's status (Arbeitsnachweis) as the office says it.
+WORK_REPORT_STATUSES = {
+    "draft": "ein Entwurf",
+    "completed": "abgeschlossen",
+    "invoiced": "abgerechnet",
+}
+
+
 def reason(error: BaseException) -> str:
     """One German line for an error a person sees; an error lexsync has no words for (a
     bug) is named by its type and the first line of its message."""
@@ -91,7 +99,8 @@ def known(error: BaseException) -> str | None:
 
 
 def lexoffice_error(error: lex.LexofficeError) -> str:
-    """ "lexoffice ist nicht erreichbar (ConnectError; GET /v1/contacts, 12 Versuche in 91 s)"."""
+    """What happened and what to do, then the request: "lexoffice ist nicht erreichbar
+    (ConnectError); später erneut versuchen (GET /v1/contacts; 12 Versuche in 91 s)"."""
     what, own_words = _lexoffice_what(error)
     facts = [f"{error.method} {error.path}"]
     if error.status is not None:
@@ -138,28 +147,23 @@ def _retry_later_what(error: lex.LexofficeError) -> tuple[str, bool]:
 
 
 def write_blockers(blockers: Iterable[WriteBlocker]) -> str:
-    """ "2 E-Mail-Adressen (geschäftlich); die Schnittstelle nimmt je Art nur eine"."""
-    parts = []
-    for blocker in blockers:
-        if blocker.path == BOTH:
-            parts.append("Person und Firma zugleich, die Schnittstelle nimmt nur eins")
-        else:
-            parts.append(f"{blocker.entries} {LISTS.get(blocker.path, blocker.path)}")
-    several = [p for p in parts if p[:1].isdigit()]
-    if several:
+    """ "2 E-Mail-Adressen (geschäftlich); die Schnittstelle nimmt je Art nur einen Eintrag"."""
+    blockers = tuple(blockers)
+    parts = [f"{b.entries} {LISTS.get(b.path, b.path)}" for b in blockers if b.path != BOTH]
+    if parts:
         parts.append("die Schnittstelle nimmt je Art nur einen Eintrag")
+    if any(b.path == BOTH for b in blockers):
+        parts.append("Person und Firma zugleich, die Schnittstelle nimmt nur eins")
     return "; ".join(parts)
 
 
 def invalid_record(error: InvalidRecordError) -> str:
     """What is wrong with the record's field (the report names the record beside it)."""
     details = error.details
+    if error.rule == "required" and error.field == "company_name":
+        return "eine Firma braucht einen Firmennamen"
     if error.rule == "required":
-        return (
-            "eine Firma braucht einen Firmennamen"
-            if error.field == "company_name"
-            else ("eine Person braucht einen Nachnamen")
-        )
+        return "eine Person braucht einen Nachnamen"
     if error.rule == "range":
         low, high, value = details["low"], details.get("high"), details["value"]
         if high is None:
@@ -168,8 +172,8 @@ def invalid_record(error: InvalidRecordError) -> str:
     if error.rule == "gtin":
         return gtin(details["gtin"])
     if error.rule == "status":
-        status = details["status"]
-        return f"hat den Status {status}; abgerechnet werden nur abgeschlossene"
+        status = WORK_REPORT_STATUSES.get(details["status"], details["status"])
+        return f"ist {status}; abgerechnet werden nur abgeschlossene Arbeitsnachweise"
     return f"{report_text.field(error.field)}: ungültig"
 
 
@@ -182,7 +186,7 @@ def gtin(error: InvalidGtinError) -> str:
 
 
 def rejected(item: RejectedItem) -> str:
-    """Why a record lexoffice listed could not be read: "kein Text (12345)"."""
+    """Why a record lexoffice listed could not be read: "kein Text: 12345"."""
     text = shape(item.error_type, item.got, item.expected)
     return f"{text} und {item.more} weitere Probleme" if item.more else text
 

@@ -94,6 +94,7 @@ def test_each_rule_a_record_breaks_is_said_in_german() -> None:
     assert texts[2] == "muss mindestens 0 sein, nicht -0,01"
     assert texts[3] == "muss zwischen 0 und 100 liegen, nicht 100,5"
     assert texts[4] == "keine gültige EAN: Prüfziffer 2, richtig wäre 1"
+    assert texts[5] == "ist ein Entwurf; abgerechnet werden nur abgeschlossene Arbeitsnachweise"
 
 
 @pytest.mark.parametrize("code", ["ABC", "12345", "4006381333932"])

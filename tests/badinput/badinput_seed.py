@@ -9,8 +9,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.sandbox.server import SandboxServer
 from tasks.sync.entities import SIDES
-from tests.badinput.badinput_corpus import LEXOFFICE_CASES, VENDOR_ONLY, SystemCase
+from tests.badinput.badinput_corpus import LEXOFFICE_CASES, SYSTEM_CASES, VENDOR_ONLY, SystemCase
 from tests.flows.conftest import seed
+
+
+def system_cases_for(url: str) -> list[SystemCase]:
+    """The system cases the database at `url` can hold (PostgreSQL refuses a NUL, say)."""
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    return [case for case in SYSTEM_CASES if backend in case.backends]
 
 
 def insert_rows_as_other_software_would(

@@ -16,8 +16,8 @@ from tasks import report_text
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.sync.entities import SIDES
-from tests.badinput.badinput_corpus import SYSTEM_CASES, SystemCase
-from tests.badinput.badinput_seed import insert_rows_as_other_software_would
+from tests.badinput.badinput_corpus import SystemCase
+from tests.badinput.badinput_seed import insert_rows_as_other_software_would, system_cases_for
 from tests.flows.conftest import connection_name, lexoffice_records
 
 # canonical field → how lexoffice holds it (the lexoffice record's path)
@@ -31,10 +31,6 @@ LEXOFFICE_PATHS: dict[str, tuple[Any, ...]] = {
     "net_price": ("price", "netPrice"),
 }
 COLUMNS = {"billing_country": "billing_country_code", "net_price": "net_price"}
-
-
-def backend_of(url: str) -> str:
-    return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
 def system_snapshot(sessions: sessionmaker[Session]) -> dict[str, dict[int, dict[str, Any]]]:
@@ -66,7 +62,7 @@ def error_fields(report: RunReport, label: str) -> list[str | None]:
 def corpus(
     system_url: str, sessions: sessionmaker[Session]
 ) -> tuple[list[SystemCase], dict[str, int]]:
-    cases = [case for case in SYSTEM_CASES if backend_of(system_url) in case.backends]
+    cases = system_cases_for(system_url)
     return cases, insert_rows_as_other_software_would(sessions, cases)
 
 

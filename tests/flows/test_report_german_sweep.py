@@ -25,8 +25,11 @@ from flows.invoice import create_invoice
 from flows.master_data import sync_master_data
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport, render_markdown
-from tests.badinput.badinput_corpus import SYSTEM_CASES
-from tests.badinput.badinput_seed import insert_rows_as_other_software_would, seed_corpus
+from tests.badinput.badinput_seed import (
+    insert_rows_as_other_software_would,
+    seed_corpus,
+    system_cases_for,
+)
 from tests.flows.conftest import connection_name, edit_in_lexoffice, inject_fault, seed
 from tests.support.artifacts import run_artifacts
 from tests.support.builders import lex_article, lex_person
@@ -46,8 +49,7 @@ def state_texts(state: Any) -> list[str]:
 
 def bad_input_on_both_sides(sandbox: SandboxServer, connection: Any, sessions: Any) -> list[str]:
     name = connection_name(connection)
-    cases = [case for case in SYSTEM_CASES if "sqlite" in case.backends]
-    insert_rows_as_other_software_would(sessions, cases)
+    insert_rows_as_other_software_would(sessions, system_cases_for(connection.database_url))
     seed_corpus(sandbox)
     return report_texts(full_sync(connection=name))
 

@@ -19,6 +19,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from typing import Any
 
 import deployments.cli_check as cli_check
 import deployments.cli_connections as cli_connections
@@ -32,10 +33,15 @@ import deployments.cli_subscribe as cli_subscribe
 import deployments.cli_sync as cli_sync
 import deployments.cli_up as cli_up
 from deployments.cli_prefect import local_prefect_database_exists, prefect_api
-from deployments.cli_support import EXIT_FAILED, EXIT_USAGE, ConfigurationError, error
+from deployments.cli_support import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ConfigurationError,
+    error,
+)
 
 Command = Callable[[argparse.Namespace], int]
-EXIT_INTERRUPTED = 130
 # Which commands need a Prefect API: "blocks" only to read a connection block, which
 # cannot exist while no Prefect database does (then the environment's default is used).
 NO_PREFECT = frozenset({"sandbox", "up", "down"})
@@ -117,18 +123,33 @@ class _WithoutTraceback(logging.Formatter):
 
 
 def _console_logs_without_tracebacks() -> None:
-    """Prefect prints a failed run's traceback on the console; the CLI says it in one line."""
+    """Prefect prints a failed run's traceback on the console; the CLI says it in one line.
+
+    Prefect sets its console handler up once per process, on the `sys.stderr` of that
+    moment; it is pointed at the current one, so that a command run in-process (a script, a
+    test) prints its logs where it prints its errors.
+    """
     from prefect.logging.configuration import ensure_logging_setup
+    from prefect.logging.handlers import PrefectConsoleHandler
 
     ensure_logging_setup()  # Prefect's console handlers exist from here on
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for logger in loggers:
         for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, PrefectConsoleHandler) and handler.stream is not sys.stderr:
+                _write_to_current_stderr(handler)
             is_console = isinstance(handler, logging.StreamHandler) and not isinstance(
                 handler, logging.FileHandler
             )
             if is_console and not isinstance(handler.formatter, _WithoutTraceback):
                 handler.setFormatter(_WithoutTraceback(handler.formatter or logging.Formatter()))
+
+
+def _write_to_current_stderr(handler: Any) -> None:
+    # Not setStream(): it flushes the old stream, which may be closed by now.
+    with handler.lock:
+        handler.stream = sys.stderr
+        handler.console.file = sys.stderr
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ def register(commands: Any) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from connectors.lexoffice.errors import LexofficeError
     from deployments.connection_setup import ConnectionSetupError, add_connection
+    from tasks import error_text
     from tasks.connection_registry import ConnectionExistsError
 
     database_url = _checked_arguments(args)
@@ -76,11 +77,11 @@ def run_add(args: argparse.Namespace) -> int:
             replace=args.replace,
         )
     except (ConnectionSetupError, ConnectionExistsError, LexofficeError, ValueError) as failure:
-        error(f"Verbindung {args.name!r} nicht angelegt: {failure}")
+        error(f"Verbindung {args.name!r} nicht angelegt: {error_text.message(failure)}")
         return EXIT_USAGE
-    print(f"connection {args.name!r} added: lexoffice organization {added.organization_id}")
-    print(f"  company: {added.company_name or '(none)'}")
-    print(f"  database: {safe_url(database_url)} ({added.schema_note})")
+    print(f"Verbindung {args.name!r} angelegt: lexoffice-Organisation {added.organization_id}")
+    print(f"  Firma: {added.company_name or '(ohne Namen)'}")
+    print(f"  Datenbank: {safe_url(database_url)} ({added.schema_note})")
     return EXIT_OK
 
 
@@ -115,14 +116,14 @@ def run_list(args: argparse.Namespace) -> int:
 
     entries = list_connections()
     if not entries:
-        print("no connections: lexsync runs the embedded default (environment variables)")
+        print("Keine Verbindungen: lexsync nutzt die eingebaute „default“ (Umgebungsvariablen)")
         return EXIT_OK
-    print(f"{'name':24} {'active':6} {'lexoffice organization':38} database")
+    print(f"{'Name':24} {'aktiv':6} {'lexoffice-Organisation':38} Datenbank")
     if environment_configures_default() and "default" not in {e.name for e in entries}:
-        print(f"{'default':24} {'yes':6} {'(from the environment)':38} $LEXSYNC_DATABASE_URL")
+        print(f"{'default':24} {'ja':6} {'(aus der Umgebung)':38} $LEXSYNC_DATABASE_URL")
     for entry in entries:
-        active = "yes" if entry.active else "no"
-        organization = entry.organization_id or "(unknown)"
+        active = "ja" if entry.active else "nein"
+        organization = entry.organization_id or "(unbekannt)"
         print(f"{entry.name:24} {active:6} {organization:38} {safe_url(entry.database_url)}")
     return EXIT_OK
 
@@ -136,13 +137,13 @@ def run_change(args: argparse.Namespace) -> int:
             remove_connection(args.name)
         else:
             set_active(args.name, action == "enable")
-    except ValueError as failure:
-        error(f"no connection named {args.name!r} ({failure})")
+    except ValueError:
+        error(f"Keine Verbindung namens {args.name!r}. `lexsync connections list` zeigt alle.")
         return EXIT_USAGE
-    done = {"enable": "enabled", "disable": "disabled", "remove": "removed"}[action]
-    print(f"connection {args.name!r} {done}")
+    done = {"enable": "eingeschaltet", "disable": "ausgeschaltet", "remove": "entfernt"}[action]
+    print(f"Verbindung {args.name!r} {done}")
     if action == "remove":
-        print("  its system database and its lexoffice data are untouched")
+        print("  ihre Datenbank und ihre Daten in lexoffice bleiben unberührt")
     return EXIT_OK
 
 

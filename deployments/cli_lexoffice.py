@@ -24,6 +24,7 @@ def profile_of(connection: Any) -> Any:
         NotFoundError,
     )
     from tasks.connection import MissingApiKeyError
+    from tasks.error_text import lexoffice_error
 
     base_url = connection.lexoffice_base_url
     try:
@@ -52,8 +53,8 @@ def profile_of(connection: Any) -> Any:
         ) from None
     except LexofficeError as failure:
         raise ConfigurationError(
-            f"lexoffice ({host_of(base_url)}) antwortet nicht wie erwartet ({failure}): später "
-            "erneut versuchen."
+            f"lexoffice ({host_of(base_url)}) antwortet nicht wie erwartet: "
+            f"{lexoffice_error(failure)}."
         ) from None
 
 

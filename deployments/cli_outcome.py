@@ -44,13 +44,15 @@ def failure_exit_code(failure: BaseException | None) -> int:
 
 def report_failure(outcome: Outcome) -> int:
     """One line on stderr: why the run stopped (the run's own report has the details)."""
+    from tasks import error_text
+
     failure = outcome.failure
     if failure is None:
         error("Der Lauf ist fehlgeschlagen (Details im Prefect-Protokoll).")
     elif outcome.exit_code == EXIT_USAGE:
-        error(str(failure))
+        error(error_text.message(failure))
     else:
-        error(f"Der Lauf ist fehlgeschlagen: {type(failure).__name__}: {failure}")
+        error(f"Der Lauf ist fehlgeschlagen: {error_text.reason(failure)}")
     return outcome.exit_code
 
 

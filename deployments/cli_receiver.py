@@ -6,6 +6,10 @@ its organizationId, events of any other organization are refused. lexoffice call
 URLs: run it behind a TLS-terminating proxy and give `lexsync subscribe` the public URL.
 Customer flow runs are started through the Prefect server when PREFECT_API_URL is set
 (deployment "customer-events"), else in this process.
+
+Stopped by SIGINT or SIGTERM once it listens, it shuts down and exits 0 (a service stopped);
+interrupted before it listens, it exits 130 like every other command. Either way nothing it
+started is left: the dispatchers, and the temporary Prefect server if it started one.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deployments.cli_support import EXIT_INTERRUPTED, error
 from deployments.webhooks.config import CALLBACK_PATH, LEXOFFICE_PUBLIC_KEY_URL, PUBLIC_KEY_ENV
 
 
@@ -46,6 +51,13 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deployments.webhooks.server import StopSignals
+
+    with StopSignals() as stop:
+        return _start_and_serve(args, stop)
+
+
+def _start_and_serve(args: argparse.Namespace, stop: Any) -> int:
     from deployments.cli_prefect import temporary_server_running
     from deployments.webhooks.config import ReceiverSettings
     from deployments.webhooks.dispatcher import in_process_starter
@@ -63,9 +75,18 @@ def run(args: argparse.Namespace) -> int:
     starter_for = in_process_starter if in_process else None
     try:
         runtime = build_receiver(settings, with_button=True, starter_for=starter_for)
-    except ReceiverSetupError as error:
-        print(f"lexsync receiver: not started: {error}")
+    except ReceiverSetupError as failure:
+        print(f"lexsync receiver: not started: {failure}")
         return 2
+    if not stop.requested:
+        _announce(runtime, args, in_process)
+        if serve(runtime.app, args.host, args.port, stop):
+            return 0
+    error("abgebrochen")
+    return EXIT_INTERRUPTED
+
+
+def _announce(runtime: Any, args: argparse.Namespace, in_process: bool) -> None:
     served = ", ".join(sorted(runtime.dispatchers))
     mode = "in-process" if in_process else runtime.mode
     print(
@@ -75,5 +96,3 @@ def run(args: argparse.Namespace) -> int:
     )
     for name, reason in sorted(runtime.skipped.items()):
         print(f"  not served: {name}: {reason}", flush=True)
-    serve(runtime.app, args.host, args.port)
-    return 0

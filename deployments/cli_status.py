@@ -1,9 +1,10 @@
-"""`lexsync status`: what is linked, what the last runs changed, what is open.
+"""`lexsync status`: what is linked, what the last runs changed, what is open — in German.
 
 Reads the system database (links, the sync journal, the sync issues) and the last reports
 published to Prefect; it never asks lexoffice. Exit 0 with no open errors, 3 when the last
 report listed failed records or errors are open (conflicts alone are not failures: they
-wait for a person), 2 for a configuration error.
+wait for a person), 2 for a configuration error. Every line is for the admin or the office:
+German words, dates as `05.12.2026, 14:03` (German time), amounts as `1.234,56 €`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from deployments.cli_support import (
     require_database_at_head,
     safe_url,
 )
+from tasks import report_text as text
 
 LAST_RUNS = 5
 OPEN_ISSUES_SHOWN = 20
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as failure:
         error(str(failure))
         return EXIT_USAGE
-    print(f"system database: {safe_url(url)}")
+    print(f"Systemdatenbank: {safe_url(url)}")
     with system_sessions(url).begin() as session:
         _print_links(session)
         _print_runs(session)
@@ -57,16 +59,21 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_links(session: Session) -> None:
     from connectors.fieldservice import queries
-    from connectors.fieldservice.models import LinkStatus, SyncEntity
+    from connectors.fieldservice.models import LinkStatus
+    from tasks.sync.entities import ADAPTERS
 
-    print("\nlinks to lexoffice:")
-    for entity in SyncEntity:
-        statuses = Counter(row["status"] for row in queries.link_rows(session, entity))
+    print("\nVerknüpfungen mit lexoffice:")
+    width = max(len(text.entity(name)) for name in ADAPTERS)
+    for name, adapter in ADAPTERS.items():
+        statuses = Counter(row["status"] for row in queries.link_rows(session, adapter.entity))
         missing = (
             statuses[LinkStatus.MISSING_IN_LEXOFFICE] + statuses[LinkStatus.DELETED_IN_LEXOFFICE]
         )
-        linked = sum(statuses.values())
-        print(f"  {entity.value:<9} {linked:>6} linked, {missing} missing in lexoffice")
+        linked = text.number(sum(statuses.values()))
+        print(
+            f"  {text.entity(name):<{width}} {linked:>6} verknüpft, "
+            f"davon {text.number(missing)} in lexoffice gelöscht oder nicht mehr gefunden"
+        )
 
 
 def _print_runs(session: Session) -> None:
@@ -74,11 +81,12 @@ def _print_runs(session: Session) -> None:
 
     # The journal holds one row per applied change; a run is its run_id.
     rows = queries.recent_runs(session, LAST_RUNS)
-    print("\nlast runs that changed something (from the sync journal):")
+    print("\nLetzte Läufe mit Änderungen (aus dem Änderungsprotokoll):")
     if not rows:
-        print("  none yet")
+        print("  noch keine")
     for run_id, last_change, changes in rows:
-        print(f"  {last_change:%Y-%m-%d %H:%M:%S %Z}  run {run_id}: {changes} changes")
+        what = "Änderung" if changes == 1 else "Änderungen"
+        print(f"  {text.moment(last_change)}  Lauf {run_id}: {text.number(changes)} {what}")
 
 
 def _print_invoices(session: Session) -> None:
@@ -87,11 +95,11 @@ def _print_invoices(session: Session) -> None:
     from tasks.invoice_status import invoice_state_text
 
     reports = queries.invoiced_work_reports(session)
-    print("\ninvoices lexsync created (state in lexoffice):")
+    print("\nRechnungen, die lexsync erstellt hat (Stand in lexoffice):")
     if not reports:
-        print("  none yet")
+        print("  noch keine")
     for report in reports:
-        print(f"  work report {report.id}: {invoice_state_text(report)}")
+        print(f"  {text.record('work report', report.id)}: {invoice_state_text(report)}")
 
 
 def _print_issues(session: Session) -> int:
@@ -100,23 +108,48 @@ def _print_issues(session: Session) -> int:
 
     issues = queries.list_issues(session, unresolved_only=True)
     kinds = Counter(str(issue.kind) for issue in issues)
-    print(
-        f"\nopen issues: {kinds['error']} errors, {kinds['conflict']} conflicts, "
-        f"{kinds['skip']} skipped"
-    )
+    print(f"\nOffene Probleme: {_kind_counts(kinds)}")
     for issue in [i for i in reversed(issues) if str(i.kind) != "skip"][:OPEN_ISSUES_SHOWN]:
-        record = issue.record_label or issue.local_id or issue.lexoffice_id
-        field = f" [{issue.field}]" if issue.field else ""
-        print(f"  {issue.kind} {issue.entity} {record}{field}: {issue.message}{_values(issue)}")
+        record = _named(
+            str(issue.entity), issue.record_label or issue.local_id or issue.lexoffice_id
+        )
+        where = _where(str(issue.kind), record, text.field(issue.field))
+        print(f"  {where}: {issue.message}{_values(issue)}")
     return kinds["error"]
 
 
+def _kind_counts(kinds: Counter[str]) -> str:
+    """ "1 Fehler, 2 Konflikte, 0 übersprungen"."""
+    conflicts = "Konflikt" if kinds["conflict"] == 1 else "Konflikte"
+    return (
+        f"{text.number(kinds['error'])} Fehler, {text.number(kinds['conflict'])} {conflicts}, "
+        f"{text.number(kinds['skip'])} übersprungen"
+    )
+
+
+def _named(entity: str, record: object) -> str:
+    """The record as the report names it ("Material 7 (Kabel)"); the noun added if missing."""
+    noun, label = text.record(entity), str(record)
+    return label if label.startswith(noun) else f"{noun} {label}"
+
+
+def _where(kind: str, record: str, field: str) -> str:
+    """ "Konflikt · Material 7 (Kabel) · Bezeichnung"."""
+    return " · ".join(part for part in (text.KINDS.get(kind, kind), record, field) if part)
+
+
 def _values(issue: Any) -> str:
-    """Both values of a conflict (or of a change left waiting), as stored with the issue."""
+    """The values stored with the issue, as the report shows them: both of a conflict, else
+    those known (e.g. the refused e-mail, or the change left waiting)."""
     values = issue.values or {}
-    if str(issue.kind) != "conflict" and values.get("system") is None:
-        return ""
-    return f" (system: {values.get('system')}, lexoffice: {values.get('lexoffice')})"
+    sides = (("System", values.get("system")), ("lexoffice", values.get("lexoffice")))
+    conflict = str(issue.kind) == "conflict"
+    shown = [f"{side}: {_quoted(value)}" for side, value in sides if conflict or value is not None]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def _quoted(value: Any) -> str:
+    return "(leer)" if value is None or value == "" else f"„{value}“"
 
 
 def _print_last_reports(connection: str) -> int:
@@ -125,14 +158,17 @@ def _print_last_reports(connection: str) -> int:
 
     reports = last_reports(connection)
     if not reports:
-        print("\nlast reports: none published yet")
+        print("\nLetzter Bericht: noch keiner veröffentlicht")
     failed = 0
     for report in reports:
         errors, conflicts = report.count("error"), report.count("conflict")
         failed += errors
-        print(f"\n{report.title} ({report.created:%Y-%m-%d %H:%M %Z}):")
-        print(f"  {errors} failed records, {conflicts} conflicts")
+        print(f"\nLetzter Bericht: {text.title(report.title)} ({text.moment(report.created)})")
+        records = "Datensatz" if errors == 1 else "Datensätze"
+        which = "Konflikt" if conflicts == 1 else "Konflikte"
+        print(f"  {text.number(errors)} {records} mit Fehler, {text.number(conflicts)} {which}")
         for row in [r for r in report.problems if r.get("kind") != "skip"][:PROBLEMS_SHOWN]:
-            field = f" [{row['field']}]" if row.get("field") else ""
-            print(f"  {row['kind']} {row['entity']}: {row['record']}{field}: {row['reason']}")
+            record = f"{row['entity']}: {row['record']}"
+            where = _where(str(row["kind"]), record, str(row.get("field") or ""))
+            print(f"  {where}: {row['reason']}")
     return failed

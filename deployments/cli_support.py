@@ -20,6 +20,7 @@ EXIT_OK = 0  # done, no problems
 EXIT_FAILED = 1  # the run failed
 EXIT_USAGE = 2  # configuration or input error: nothing was run
 EXIT_PROBLEMS = 3  # done, with problems (failed records, conflicts, held back)
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 CONNECTION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -68,5 +68,5 @@ def _check_database(url: str, run_migrations: bool, name: str) -> str:
         ) from None
     head = head_revision()
     if current == head:
-        return f"schema at {head}"
-    return f"schema at {current or '(empty)'}, needs {head}: run {upgrade_hint(name)}"
+        return f"Schemastand {head}"
+    return f"Schemastand {current or '(leer)'}, nötig ist {head}: {upgrade_hint(name)} ausführen"

@@ -236,6 +236,7 @@ def _save_default_connection(service: Service) -> None:
     admin's and stays as it is. Without a key there is nothing to save yet.
     """
     from tasks.connection import DEFAULT_DATABASE_URL
+    from tasks.connection_registry import NAME_TAKEN
 
     key = service.env.get("LEXOFFICE_API_KEY")
     if not key:
@@ -254,7 +255,7 @@ def _save_default_connection(service: Service) -> None:
     done = _run(command, service, check=False, stdin=key + "\n")
     if done.returncode == 0:
         print("connection block default: created (Prefect UI: Blocks → lexsync connection)")
-    elif "exists already" in done.stderr:
+    elif NAME_TAKEN in done.stderr:
         print("connection block default: kept as it is")
     else:
         print(f"connection block default: NOT created; see {log_file(service.var, 'deploy')}")

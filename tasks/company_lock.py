@@ -39,6 +39,7 @@ from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound, PrefectHTTPStatusError
 
+from tasks import report_text
 from tasks.lock_holder import (
     Holder,
     forget_holder,
@@ -150,7 +151,7 @@ def _acquire(name: str, connection: str, notify: Notify) -> UUID:
             holder = read_holder(client, name)
             gone = why_gone(client, holder) if holder else None
             if holder and gone and holder.lease_id not in released:
-                notify(f"the previous run of {connection!r} is gone ({gone}): taking over")
+                notify(f"Der vorige Lauf von {connection!r} ist weg ({gone}): dieser übernimmt.")
                 _release(UUID(holder.lease_id), client)
                 released.add(holder.lease_id)
                 continue
@@ -161,13 +162,14 @@ def _acquire(name: str, connection: str, notify: Notify) -> UUID:
 
 
 def waiting_note(connection: str, holder: Holder | None, now: dt.datetime) -> str:
-    """What a waiting run logs at once: whose run it waits for, and until when at the latest
-    if that run was killed."""
+    """What a waiting run logs at once (in German: the admin reads it on the console and in
+    the run's log): whose run it waits for, and until when at the latest if it was killed."""
     latest = now + dt.timedelta(seconds=LEASE_SECONDS + LEASE_SWEEP_SECONDS)
-    whose = holder.describe() if holder else "another run"
+    whose = holder.describe() if holder else "ein anderer Lauf"
     return (
-        f"waiting for the running job of connection {connection!r}: {whose}; if that run was "
-        f"killed, its lease expires by {latest:%H:%M:%S} UTC and this run starts then"
+        f"Wartet auf den laufenden Auftrag der Verbindung {connection!r}: {whose}. Wurde "
+        f"dieser abgebrochen, endet seine Sperre spätestens {report_text.moment(latest)} Uhr "
+        "und dieser Lauf beginnt dann."
     )
 
 

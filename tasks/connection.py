@@ -118,8 +118,8 @@ class LexsyncConnection(Block):
         """Client settings for this connection's lexoffice account."""
         if self.lexoffice_api_key is None:
             raise MissingApiKeyError(
-                "This connection has no lexoffice API key: set `lexoffice_api_key` on the "
-                "connection block or LEXOFFICE_API_KEY in the environment."
+                "Diese Verbindung hat keinen lexoffice-API-Schlüssel: ihn im Verbindungsblock "
+                "eintragen (Feld lexoffice-API-Schlüssel) oder LEXOFFICE_API_KEY setzen."
             )
         values: dict[str, object] = {
             "api_key": self.lexoffice_api_key,
@@ -162,8 +162,8 @@ def load_active_connection(name: str = DEFAULT_CONNECTION) -> LexsyncConnection:
     connection_block = load_connection(name)
     if not connection_block.active:
         raise ConnectionDisabledError(
-            f"connection {name!r} is disabled: enable it with `lexsync connections enable "
-            f"{name}` first"
+            f"Die Verbindung {name!r} ist ausgeschaltet: erst mit `lexsync connections enable "
+            f"{name}` einschalten."
         )
     return connection_block
 

@@ -20,6 +20,10 @@ from tasks.connection import DEFAULT_CONNECTION, LexsyncConnection
 BLOCK_TYPE = "lexsync-connection"
 
 
+# How the refusal of a taken name ends; `lexsync up` looks for it (deployments/service.py).
+NAME_TAKEN = "gibt es schon"
+
+
 class ConnectionExistsError(ValueError):
     """The name, or the lexoffice organization, already belongs to another connection."""
 
@@ -79,12 +83,13 @@ def save_connection(name: str, connection_block: LexsyncConnection, replace: boo
     """
     entries = {entry.name: entry for entry in list_connections()}
     if name in entries and not replace:
-        raise ConnectionExistsError(f"a connection named {name!r} exists already")
+        raise ConnectionExistsError(f"eine Verbindung namens {name!r} {NAME_TAKEN}")
     organization = connection_block.organization_id
     for other in entries.values():
         if organization and other.organization_id == organization and other.name != name:
             raise ConnectionExistsError(
-                f"lexoffice organization {organization} is connection {other.name!r} already"
+                f"die lexoffice-Organisation {connection_block.organization_id} gehört schon zur "
+                f"Verbindung {other.name!r}"
             )
     connection_block.save(name, overwrite=True)
 
@@ -103,7 +108,7 @@ def remove_connection(name: str) -> None:
         try:
             document = client.read_block_document_by_name(name, BLOCK_TYPE, include_secrets=False)
         except ObjectNotFound:
-            raise ValueError(f"no connection named {name!r}") from None
+            raise ValueError(f"keine Verbindung namens {name!r}") from None
         client.delete_block_document(document.id)
 
 

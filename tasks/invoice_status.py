@@ -30,6 +30,7 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError, ValidationError
 from connectors.lexoffice.models import VoucherlistEntry
 from connectors.lexoffice.voucherlist import VoucherlistQuery
+from tasks import report_text
 from tasks.invoicing.wording import euro
 from tasks.report import Problem, RunReport
 
@@ -211,18 +212,6 @@ def _free(
     session.flush()
 
 
-STATUS_WORDS = {
-    "draft": "Entwurf",
-    "open": "offen",
-    "paid": "bezahlt",
-    "paidoff": "ausgeglichen",
-    "voided": "storniert",
-    DELETED: "gelöscht",
-    "transferred": "Zahlung unterwegs",
-    "sepadebit": "Lastschrift unterwegs",
-}
-
-
 def invoice_state_text(work_report: WorkReport) -> str:
     """The invoice's state in words, e.g. "RE0001 offen, Restbetrag 19,00 €"."""
     status = work_report.lexoffice_invoice_status
@@ -231,10 +220,10 @@ def invoice_state_text(work_report: WorkReport) -> str:
         status = None  # invoiced anew since: the new invoice's state is not read yet
     if status in FREEING:
         return (
-            f"{number} in lexoffice {STATUS_WORDS[status]}: wieder abrechenbar "
+            f"{number} in lexoffice {report_text.voucher_status(status)}: wieder abrechenbar "
             f"(`lexsync invoice {work_report.id}`, nicht automatisch)"
         )
-    words = STATUS_WORDS.get(status or "", status or "Stand noch nicht gelesen")
+    words = report_text.voucher_status(status) if status else "Stand noch nicht gelesen"
     parts = [f"{number} {words}"]
     if status not in (None, "draft") and work_report.lexoffice_open_amount is not None:
         parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")

@@ -21,6 +21,8 @@ from prefect.client.schemas.actions import VariableCreate, VariableUpdate
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
+from tasks import report_text
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -31,8 +33,10 @@ class Holder:
     since: str  # ISO time, UTC
 
     def describe(self) -> str:
-        run = f"flow run {self.flow_run_id}" if self.flow_run_id else f"process {self.pid}"
-        return f"{run} on {self.host} (holding it since {self.since[:19]} UTC)"
+        """Whose run holds the lock, in German (the waiting run's log shows it)."""
+        run = f"Flow-Run {self.flow_run_id}" if self.flow_run_id else f"Prozess {self.pid}"
+        since = report_text.moment(dt.datetime.fromisoformat(self.since))
+        return f"{run} auf {self.host} (hält sie seit {since})"
 
 
 def variable_name(limit: str) -> str:
@@ -81,16 +85,16 @@ def read_holder(client: SyncPrefectClient, limit: str) -> Holder | None:
 
 
 def why_gone(client: SyncPrefectClient, holder: Holder) -> str | None:
-    """Why the holder can no longer be working (None: it may still be)."""
+    """Why the holder can no longer be working, in German (None: it may still be)."""
     if holder.host == socket.gethostname() and not _process_exists(holder.pid):
-        return f"its process {holder.pid} no longer exists"
+        return f"sein Prozess {holder.pid} existiert nicht mehr"
     if holder.flow_run_id:
         try:
             state = client.read_flow_run(UUID(holder.flow_run_id)).state
         except ObjectNotFound:
-            return "its flow run no longer exists"
+            return "sein Flow-Run existiert nicht mehr"
         if state is not None and state.is_final():
-            return f"its flow run ended ({state.name})"
+            return f"sein Flow-Run ist beendet ({state.name})"
     return None
 
 

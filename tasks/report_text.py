@@ -101,16 +101,24 @@ RECORDS = {
     "project": "Projekt",
     "work report": "Arbeitsnachweis",
     "contact": "lexoffice-Kontakt",
+    "article": "lexoffice-Artikel",
     "invoice": "Rechnung",
 }
-# lexoffice's voucher states (lexoffice-api.md) as the office calls them.
+# lexoffice's voucher states (lexoffice-api.md, voucherlist) as the office calls them; the one
+# table for the report, `lexsync invoice` and `lexsync status` (tasks/invoice_status.py).
 VOUCHER_STATUSES = {
     "draft": "Entwurf",
     "open": "offen",
     "overdue": "überfällig",
     "paid": "bezahlt",
-    "paidoff": "bezahlt",
+    "paidoff": "ausgeglichen",  # credit notes
     "voided": "storniert",
+    "transferred": "Zahlung unterwegs",
+    "sepadebit": "Lastschrift unterwegs",
+    "accepted": "angenommen",  # quotations
+    "rejected": "abgelehnt",
+    "unchecked": "ungeprüft",  # bookkeeping uploads
+    "deleted": "gelöscht",  # not lexoffice's: lexsync's word for a draft that is gone
 }
 KINDS = {"error": "Fehler", "conflict": "Konflikt", "skip": "übersprungen"}
 FIELDS = {

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import CredentialsError
+from tasks import report_text
 from tasks.company_lock import CompanyLockLost, Lease, company_lock
 from tasks.connection import LexsyncConnection, load_active_connection
 from tasks.process import freeze_imported_objects
@@ -95,7 +96,10 @@ class Run:
             if is_run_wide(error):
                 raise
             reason = short_reason(error)
-            _run_logger().error("%s: stopped (%s); the other parts go on", name, reason)
+            part = report_text.entity(name)
+            _run_logger().error(
+                "%s: abgebrochen (%s); die anderen Teile laufen weiter", part, reason
+            )
             _log.debug("part %s of run %s failed", name, self.run_id, exc_info=True)
             message = f"Abgebrochen: {reason}. Die anderen Teile des Laufs liefen weiter."
             self.report.section(name, direction).add_problem(Problem("error", name, message))
@@ -154,7 +158,7 @@ def _framed(
     except Exception as error:
         run.failure = error
         (frame.record_failure or _record_stop)(run.report, error)
-        _run_logger().error("the run stopped: %s", short_reason(error))
+        _run_logger().error("Lauf abgebrochen: %s", short_reason(error))
         _log.debug("run %s of %s failed", run.run_id, job, exc_info=True)
     finally:
         _publish(run.report, frame.report_key or f"{job}-{connection}")
@@ -200,7 +204,9 @@ def _publish(report: RunReport, key: str) -> None:
     try:
         publish_report(report, key=key)
     except Exception as error:
-        _run_logger().warning("the report could not be published: %s", short_reason(error))
+        _run_logger().warning(
+            "Der Bericht ließ sich nicht veröffentlichen: %s", short_reason(error)
+        )
 
 
 def _run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

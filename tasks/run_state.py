@@ -11,6 +11,7 @@ from __future__ import annotations
 from prefect.client.schemas.objects import State
 from prefect.states import Completed, Failed
 
+from tasks.error_text import reason
 from tasks.report import RunReport
 
 WITH_PROBLEMS = "Mit Problemen"
@@ -45,13 +46,11 @@ def problem_summary(report: RunReport) -> str:
 
 
 def short_reason(error: BaseException) -> str:
-    """One line naming the error: its type and its message's first line, shortened.
+    """One line saying why, shortened: in German for the errors lexsync knows
+    (`tasks.error_text`), else the error's type and its message's first line.
 
     Only the first line, because database errors append the SQL and its parameters
     (customer data) on the following lines.
     """
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    if len(first_line) > _MAX_REASON:
-        first_line = first_line[: _MAX_REASON - 1] + "…"
-    name = type(error).__name__
-    return f"{name}: {first_line}" if first_line else name
+    line = reason(error)
+    return line if len(line) <= _MAX_REASON else line[: _MAX_REASON - 1] + "…"

@@ -26,6 +26,7 @@ from connectors.lexoffice.errors import (
     VersionConflictError,
 )
 from connectors.lexoffice.models import EventSubscription
+from tasks import error_text
 from tasks.report import Problem, RunReport
 from tasks.settings import DocumentImport, SyncSettings
 
@@ -106,13 +107,13 @@ def _delete(
     client: LexofficeClient, event_type: str, subscription_id: str | None
 ) -> SubscriptionState:
     if subscription_id is None:  # lexoffice listed it without an id: nothing to address
-        return SubscriptionState(event_type, "failed", reason="lexoffice gave no id")
+        return SubscriptionState(event_type, "failed", reason="lexoffice nannte keine ID")
     try:
         client.delete_event_subscription(subscription_id)
     except NotFoundError:  # gone meanwhile: as wanted
         pass
     except LexofficeError as error:
-        return SubscriptionState(event_type, "failed", subscription_id, str(error))
+        return SubscriptionState(event_type, "failed", subscription_id, error_text.reason(error))
     return SubscriptionState(event_type, "deleted", subscription_id)
 
 
@@ -137,7 +138,7 @@ def _create(client: LexofficeClient, event_type: str, callback_url: str) -> Subs
         return SubscriptionState(event_type, "failed", reason="lexoffice hat nicht geantwortet")
     except LexofficeError as error:
         # 406: the URL is not HTTPS, or lexoffice's HEAD probe of it failed.
-        return SubscriptionState(event_type, "failed", reason=str(error))
+        return SubscriptionState(event_type, "failed", reason=error_text.reason(error))
     return SubscriptionState(event_type, "created", result.id)
 
 
@@ -148,7 +149,9 @@ def report_subscriptions(states: list[SubscriptionState], report: RunReport) -> 
         if state.ok:
             section.count(state.status)
         else:
-            section.add_problem(Problem("error", state.event_type, state.reason or "failed"))
+            section.add_problem(
+                Problem("error", state.event_type, state.reason or "fehlgeschlagen")
+            )
 
 
 @task(cache_policy=NO_CACHE)

@@ -6,7 +6,18 @@ GTIN_LENGTHS = (8, 12, 13, 14)
 
 
 class InvalidGtinError(ValueError):
-    """A code that is not a GTIN-8, -12, -13 or -14 with a correct check digit."""
+    """A code that is not a GTIN-8, -12, -13 or -14 with a correct check digit.
+
+    `rule` says which check failed ("digits", "length", "check_digit"); `digits` is the
+    code's length, `digit` and `expected` the check digits found and wanted.
+    """
+
+    def __init__(
+        self, message: str, rule: str, digits: int = 0, digit: int = 0, expected: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.digits, self.digit, self.expected = digits, digit, expected
 
 
 def gtin_check_digit(body: str) -> int:
@@ -25,15 +36,20 @@ def validate_gtin(code: str) -> str:
     """The code with surrounding blanks removed, or InvalidGtinError saying what is wrong."""
     normalised = code.strip()
     if not normalised.isascii() or not normalised.isdigit():
-        raise InvalidGtinError(f"GTIN {code!r} must consist of digits only")
-    if len(normalised) not in GTIN_LENGTHS:
+        raise InvalidGtinError(f"GTIN {code!r} must consist of digits only", "digits")
+    digits = len(normalised)
+    if digits not in GTIN_LENGTHS:
         raise InvalidGtinError(
-            f"GTIN {code!r} has {len(normalised)} digits; a GTIN has 8, 12, 13 or 14"
+            f"GTIN {code!r} has {digits} digits; a GTIN has 8, 12, 13 or 14", "length", digits
         )
-    expected = gtin_check_digit(normalised[:-1])
-    if int(normalised[-1]) != expected:
+    expected, digit = gtin_check_digit(normalised[:-1]), int(normalised[-1])
+    if digit != expected:
         raise InvalidGtinError(
-            f"GTIN {code!r} has the wrong check digit {normalised[-1]} (expected {expected})"
+            f"GTIN {code!r} has the wrong check digit {digit} (expected {expected})",
+            "check_digit",
+            digits,
+            digit,
+            expected,
         )
     return normalised
 

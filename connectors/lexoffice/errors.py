@@ -15,7 +15,15 @@ from connectors.lexoffice.models.errors import ErrorDetail, IssueListBody, Regul
 
 
 class LexofficeError(Exception):
-    """Base of every error the lexoffice client raises."""
+    """Base of every error the lexoffice client raises.
+
+    The message is for developers (English); the fields let `tasks/error_text.py` say it in
+    German: `reason` as lexoffice or the network gave it, and for an error the client
+    retried, how many `attempts` it made in how many seconds.
+    """
+
+    # Said when `reason` is empty (a subclass's standing explanation, for developers).
+    default_reason = ""
 
     def __init__(
         self, method: str, path: str, status: int | None, reason: str = "", body_text: str = ""
@@ -25,17 +33,29 @@ class LexofficeError(Exception):
         self.status = status
         self.reason = reason
         self.body_text = body_text
+        self.attempts: int | None = None
+        self.elapsed_seconds: float | None = None
+        self.budget_seconds: float | None = None
         super().__init__(self._message())
 
-    def add_note_to_reason(self, note: str) -> None:
-        """Append `note` (e.g. how long the client retried) to the reason and the message."""
-        self.reason = f"{self.reason}; {note}" if self.reason else note
+    def gave_up(self, attempts: int, elapsed_seconds: float, budget_seconds: float) -> None:
+        """Record that the client stopped retrying after `attempts` within its budget."""
+        self.attempts = attempts
+        self.elapsed_seconds = elapsed_seconds
+        self.budget_seconds = budget_seconds
         self.args = (self._message(),)
 
     def _message(self) -> str:
         status = "no response" if self.status is None else f"HTTP {self.status}"
         text = f"{self.method} {self.path} → {status}"
-        return f"{text}: {self.reason}" if self.reason else text
+        reason = self.reason or self.default_reason
+        if self.attempts is not None:
+            note = (
+                f"gave up after {self.attempts} attempts in {self.elapsed_seconds:.1f} s "
+                f"(retry budget {self.budget_seconds:g} s)"
+            )
+            reason = f"{reason}; {note}" if reason else note
+        return f"{text}: {reason}" if reason else text
 
 
 class CredentialsError(LexofficeError):
@@ -83,7 +103,7 @@ class VersionConflictError(LexofficeError):
         resource_id: str | None = None,
     ) -> None:
         self.resource_id = resource_id if resource_id is not None else resource_id_from(path)
-        reason = reason or f"conflict on {self.resource_id}"
+        self.default_reason = f"conflict on {self.resource_id}"
         super().__init__(method, path, status, reason, body_text)
 
 
@@ -115,6 +135,8 @@ class OutcomeUnknownError(LexofficeError):
     is the JSON that was sent, so the caller can search for it.
     """
 
+    default_reason = "outcome unknown; look before resending"
+
     def __init__(
         self,
         method: str,
@@ -125,7 +147,6 @@ class OutcomeUnknownError(LexofficeError):
         sent_body: Any = None,
     ) -> None:
         self.sent_body = sent_body
-        reason = reason or "outcome unknown; look before resending"
         super().__init__(method, path, status, reason, body_text)
 
 

@@ -169,7 +169,7 @@ class Transport:
         return outcome
 
     def _unreadable(self, method: str, path: str, status: int, body: Any) -> _Attempt:
-        logger.warning("lexoffice %s %s → %s with an unreadable body", method, path, status)
+        logger.info("lexoffice %s %s → %s with an unreadable body", method, path, status)
         error = ServerError(method, path, status, "answer could not be read")
         return self._by_class(classify_unreadable(), method, path, error, body)
 
@@ -177,7 +177,9 @@ class Transport:
         self, request: httpx.Request, path: str, exc: httpx.TransportError, body: Any
     ) -> _Attempt:
         reason = type(exc).__name__  # never str(exc): keep whatever httpx saw out of messages
-        logger.warning("lexoffice %s %s failed: %s", request.method, path, reason)
+        # INFO, as every attempt: the caller reports the error this ends in, in its words (a
+        # WARNING would print an English line beside it on every console).
+        logger.info("lexoffice %s %s failed: %s", request.method, path, reason)
         error = ConnectionFailedError(request.method, path, None, reason)
         return self._by_class(classify_network(exc), request.method, path, error, body)
 
@@ -221,10 +223,7 @@ class Transport:
 
     def _give_up(self, outcome: _Attempt, budget: _Budget) -> httpx.Response:
         assert outcome.error is not None
-        outcome.error.add_note_to_reason(
-            f"gave up after {budget.attempts} attempts in {budget.elapsed():.1f} s "
-            f"(retry budget {self.settings.retry_budget_seconds:g} s)"
-        )
+        outcome.error.gave_up(budget.attempts, budget.elapsed(), self.settings.retry_budget_seconds)
         return self._finish(outcome)
 
     def _redact(self, text: str) -> str:

@@ -9,7 +9,7 @@ client checks it before sending, the mapping before it builds a write body.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from connectors.lexoffice.models.contacts import Contact
 
@@ -21,34 +21,54 @@ SINGLE_ENTRY_LISTS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+class WriteBlocker(NamedTuple):
+    """One write rule a contact breaks: more than one entry under `path`
+    ("emailAddresses.office", "company.contactPersons"; `entries` of them), or `path` BOTH
+    (a person and a company at once).
+
+    `str()` is the developer's wording; the office's is made in `tasks/error_text.py`.
+    """
+
+    path: str
+    entries: int = 0
+
+    def __str__(self) -> str:
+        if self.path == BOTH:
+            return "contact has both person and company"
+        return f"{self.path} has {self.entries} entries"
+
+
+BOTH = "person+company"
+
+
 class ContactNotWritableError(ValueError):
     """The contact breaks lexoffice's write rules: a person has to edit it in lexoffice.
 
-    `blockers` says why, one reason per broken rule; the message joins them.
+    `blockers` says why, one per broken rule; the message joins them.
     """
 
-    def __init__(self, blockers: Iterable[str]) -> None:
+    def __init__(self, blockers: Iterable[WriteBlocker]) -> None:
         self.blockers = tuple(blockers)
-        super().__init__("; ".join(self.blockers))
+        super().__init__("; ".join(map(str, self.blockers)))
 
 
-def contact_write_blockers(contact: Contact | Mapping[str, Any]) -> tuple[str, ...]:
+def contact_write_blockers(contact: Contact | Mapping[str, Any]) -> tuple[WriteBlocker, ...]:
     """Why lexoffice would refuse to create or update this contact; empty when it would not.
 
     Takes the client's model or the contact's JSON as read from lexoffice.
     """
     body = contact.to_write_json() if isinstance(contact, Contact) else contact
     blockers = [
-        f"{group}.{key} has {len(entries)} entries"
+        WriteBlocker(f"{group}.{key}", len(entries))
         for group, keys in SINGLE_ENTRY_LISTS.items()
         for key in keys
         if len(entries := (body.get(group) or {}).get(key) or []) > 1
     ]
     persons = (body.get("company") or {}).get("contactPersons") or []
     if len(persons) > 1:
-        blockers.append(f"company.contactPersons has {len(persons)} entries")
+        blockers.append(WriteBlocker("company.contactPersons", len(persons)))
     if body.get("person") is not None and body.get("company") is not None:
-        blockers.append("contact has both person and company")
+        blockers.append(WriteBlocker(BOTH))
     return tuple(blockers)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
-from types import TracebackType
+from types import FrameType, TracebackType
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -60,8 +62,79 @@ class ReceiverServer:
         self.stop()
 
 
-def serve(app: Starlette, host: str, port: int) -> None:
-    """Run until interrupted; lexoffice needs HTTPS, so put a TLS proxy in front."""
-    uvicorn.run(
+class _Serving(uvicorn.Server):
+    """uvicorn's server, knowing whether a stop signal came before it listened."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.interrupted_while_starting = False
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        # uvicorn's own handler while it serves: a second Ctrl-C still forces the exit.
+        self.interrupted_while_starting |= not self.started
+        super().handle_exit(sig, frame)
+
+    def note_stop(self) -> None:
+        self.interrupted_while_starting |= not self.started
+        self.should_exit = True
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.should_exit:  # stopped before it began: start nothing, listen on nothing
+            return
+        await super().startup(sockets)
+
+
+class StopSignals:
+    """SIGINT and SIGTERM noted, not raised, while the receiver starts and serves.
+
+    A KeyboardInterrupt raised at an arbitrary point of start-up (inside logging's or a
+    thread's lock) turned into an unrelated error; a noted stop is acted on where it is safe:
+    before serving (nothing is started) or by the server (a graceful shutdown). A second
+    Ctrl-C before the server runs gives up at once. Main thread only; a no-op elsewhere.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._server: _Serving | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._noted)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+    def attach(self, server: _Serving) -> None:
+        """From now on a signal stops `server`; one noted already stops it before it starts."""
+        self._server = server
+        if self.requested:
+            server.note_stop()
+
+    def _noted(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested and signum == signal.SIGINT and self._server is None:
+            raise KeyboardInterrupt
+        self.requested = True
+        if self._server is not None:
+            self._server.note_stop()
+
+
+def serve(app: Starlette, host: str, port: int, stop: StopSignals) -> bool:
+    """Run until SIGINT or SIGTERM; False if one came before it listened (interrupted).
+
+    Not `uvicorn.run`: a signal before uvicorn took over its signals ended that with
+    uvicorn's start-up failure code 3, and one during its start-up with 0 after serving for a
+    moment. Here a signal at any moment stops it, and the caller tells the two cases apart.
+    lexoffice needs HTTPS, so put a TLS proxy in front.
+    """
+    config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5, proxy_headers=True
     )
+    server = _Serving(config)
+    stop.attach(server)
+    server.run()
+    return not server.interrupted_while_starting

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tasks import error_text
 from tasks.diff.frames import LOCAL_KEY, REMOTE_KEY
 from tasks.diff.matching import MATCHED_BY
 from tasks.diff.plan import (
@@ -67,9 +68,8 @@ class RowPlanner:
             self._skip_waiting(row, names, reason)
             return False, "in lexoffice archiviert"
         if not row["lex_writable"]:
-            blockers = "; ".join(
-                row["lex_write_blockers"] if row["lex_write_blockers"] is not None else ()
-            )
+            found = row["lex_write_blockers"]
+            blockers = error_text.write_blockers(found if found is not None else ())
             reason = f"in lexoffice von Hand ändern, die Schnittstelle kann es nicht ({blockers})"
             self._skip_waiting(row, names, reason)
             return False, "über die Schnittstelle nicht änderbar"

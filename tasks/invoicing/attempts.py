@@ -94,7 +94,7 @@ def _add(session: Session, plan: InvoicePlan, finalize: bool, run_id: str) -> In
             )
     except IntegrityError:
         raise InvoicingError(
-            plan.record, None, "another run is invoicing this work report right now"
+            plan.record, None, "ein anderer Lauf rechnet diesen Arbeitsnachweis gerade ab"
         ) from None
 
 
@@ -134,7 +134,9 @@ def _retake(
         lexoffice_gross=None,
     )
     if not queries.claim_invoice_attempt(session, attempt, seen_sent_at=seen_sent_at, **values):
-        raise InvoicingError(plan.record, None, "another run took this invoice over; see that run")
+        raise InvoicingError(
+            plan.record, None, "ein anderer Lauf hat diese Rechnung übernommen; siehe dort"
+        )
     return _state(attempt, NextStep.SEND)
 
 

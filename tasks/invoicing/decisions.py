@@ -26,7 +26,7 @@ from tasks.invoicing.delivery import (
 )
 from tasks.invoicing.errors import PreconditionError
 from tasks.invoicing.totals import Totals
-from tasks.invoicing.wording import invoice_name, totals_text
+from tasks.invoicing.wording import customer_label, invoice_name, totals_text
 
 VOIDED = "voided"
 
@@ -97,16 +97,16 @@ def forget_deleted_contact(sessions: sessionmaker[Session], work_report_id: int)
         report = queries.get_work_report(session, work_report_id)
         if report is None:
             raise _refusal(work_report_id, "Diesen Arbeitsnachweis gibt es nicht.")
-        customer = report.customer.describe()
+        customer = customer_label(report.customer)
         forgotten = queries.forget_marked_link(session, SyncEntity.CUSTOMER, report.customer_id)
     if forgotten is None:
         raise _refusal(
             work_report_id,
-            f"Der Kunde {customer} ist mit keinem gelöschten lexoffice-Kontakt verknüpft; "
+            f"{customer} ist mit keinem gelöschten lexoffice-Kontakt verknüpft; "
             "nichts wurde geändert.",
         )
     return (
-        f"Arbeitsnachweis {work_report_id}: Verknüpfung des Kunden {customer} mit dem "
+        f"Arbeitsnachweis {work_report_id}: Verknüpfung von {customer} mit dem "
         f"gelöschten lexoffice-Kontakt {forgotten} gelöst. Nächster Schritt: "
         f"`lexsync invoice {work_report_id}` legt den Kunden neu an und rechnet ab."
     )

@@ -23,6 +23,7 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, NotFoundError, OutcomeUnknownError
 from connectors.lexoffice.models import Invoice
 from connectors.lexoffice.voucherlist import VoucherlistQuery
+from tasks import error_text
 from tasks.invoicing.attempts import AttemptState, NextStep, note_outcome, retake_unconfirmed
 from tasks.invoicing.errors import (
     InvoiceRefusedError,
@@ -119,9 +120,9 @@ def _require_waited(plan: InvoicePlan, state: AttemptState, resend_after_seconds
         raise OutcomeStillUnknownError(
             plan.record,
             None,
-            f"an invoice with reference {state.reference} was sent {waited:.0f} s ago and "
-            "lexoffice shows none yet; nothing was sent again. Run again in "
-            f"{resend_after_seconds - waited:.0f} s: it looks again before sending",
+            f"Die Rechnung mit der Kennung {state.reference} wurde vor {waited:.0f} s gesendet; "
+            "lexoffice zeigt noch keine. Nichts wurde erneut gesendet. In "
+            f"{resend_after_seconds - waited:.0f} s erneut starten: lexsync sieht zuerst nach",
         )
 
 
@@ -137,16 +138,17 @@ def _send(
             raise OutcomeStillUnknownError(
                 plan.record,
                 None,
-                f"lexoffice did not confirm the invoice ({error}) and shows none with "
-                f"reference {state.reference} yet; nothing was sent again. Run again later: "
-                "it looks again before sending",
+                f"lexoffice bestätigte die Rechnung nicht ({error_text.lexoffice_error(error)}) "
+                f"und zeigt noch keine mit der Kennung {state.reference}. Nichts wurde erneut "
+                "gesendet. Später erneut starten: lexsync sieht zuerst nach",
             ) from error
         return Delivered(found, False, state)
     except LexofficeError as error:
         # Any other error means lexoffice performed nothing (see connectors/lexoffice/transport).
-        note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.FAILED, error=str(error))
+        reason = error_text.lexoffice_error(error)
+        note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.FAILED, error=reason)
         raise InvoiceRefusedError(
-            plan.record, None, f"lexoffice created no invoice: {error}"
+            plan.record, None, f"lexoffice hat keine Rechnung erstellt: {reason}"
         ) from error
     invoice_id = uuid.UUID(result.id)
     note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.CREATED, invoice_id=invoice_id)
@@ -225,9 +227,10 @@ def _read_back(
         return client.get_invoice(str(delivered.invoice_id))
     except NotFoundError as error:
         # Deleted in lexoffice (only drafts can be): nothing stands in the books, send anew.
-        message = f"invoice {delivered.invoice_id} no longer exists in lexoffice"
+        message = f"Die Rechnung {delivered.invoice_id} gibt es in lexoffice nicht mehr"
         note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.FAILED, error=message)
-        raise InvoicingError(plan.record, None, message + "; run again to invoice anew") from error
+        again = "; erneut starten, um neu abzurechnen"
+        raise InvoicingError(plan.record, None, message + again) from error
 
 
 def mark_invoiced(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tasks import error_text
 from tasks import report_text as text
 from tasks.invoicing.delivery import InvoiceResult
 from tasks.invoicing.errors import InvoicingError
@@ -28,7 +29,7 @@ def record_failure(report: RunReport, record: str, error: Exception) -> None:
     """The reason the invoice was not made (or not confirmed), as the report's problem."""
     field = error.field if isinstance(error, InvoicingError) else None
     record = error.record if isinstance(error, InvoicingError) else record
-    message = error.problem if isinstance(error, InvoicingError) else str(error)
+    message = error.problem if isinstance(error, InvoicingError) else error_text.reason(error)
     report.section(ENTITY, DIRECTION).add_problem(Problem("error", record, message, field=field))
 
 

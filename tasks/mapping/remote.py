@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from connectors.lexoffice.writability import WriteBlocker
+
 R = TypeVar("R")
 
 
@@ -16,7 +18,7 @@ class RemoteRecord(Generic[R]):
     version: int
     archived: bool  # read-only in lexoffice; imported, never exported
     writable: bool  # False when the API would refuse a PUT (see `write_blockers`)
-    write_blockers: tuple[str, ...]
+    write_blockers: tuple[WriteBlocker, ...]
     record: R
 
 

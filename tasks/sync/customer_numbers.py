@@ -23,6 +23,7 @@ from connectors.fieldservice.models import SyncEntity
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import CredentialsError, LexofficeError
 from connectors.lexoffice.models import ActionResult
+from tasks import error_text
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import raw
 from tasks.sync.journal import store_link
@@ -71,7 +72,8 @@ class CustomerNumbers:
                 Problem(
                     "skip",
                     "Kundennummern",
-                    f"die von lexoffice vergebenen Nummern waren nicht lesbar ({error}); der "
+                    "die von lexoffice vergebenen Nummern waren nicht lesbar "
+                    f"({error_text.reason(error)}); der "
                     "nächste Lauf übernimmt sie ins System",
                 )
             )

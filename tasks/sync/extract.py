@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.models import LinkStatus
 from connectors.lexoffice.client import LexofficeClient
+from tasks import error_text
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import links_frame, local_frame, remote_frame
 from tasks.sync.entities import (
@@ -103,7 +104,7 @@ def read_lexoffice_sides(
         _owner(adapters, raw_record, readers).add(raw_record)
     for item in listing.rejected:
         record = item.raw or {"id": item.id}
-        _owner(adapters, record, readers).reject(record, item.field, item.reason)
+        _owner(adapters, record, readers).reject(record, item.field, error_text.rejected(item))
     return {name: reader.result() for name, reader in readers.items()}
 
 
@@ -134,7 +135,7 @@ class _SideReader:
             record = self.adapter.read_remote(raw_record)
         except (ValueError, TypeError, KeyError, ArithmeticError) as error:
             # One odd record must not stop the listing: it is reported and left alone.
-            self.reject(raw_record, getattr(error, "field", None), str(error))
+            self.reject(raw_record, getattr(error, "field", None), error_text.message(error))
             return
         if isinstance(record, NotSynced) and record.field is not None:
             self.reject(raw_record, record.field, record.reason)

@@ -33,6 +33,7 @@ from connectors.lexoffice.errors import (
 )
 from connectors.lexoffice.models import ActionResult
 from connectors.lexoffice.writability import ContactNotWritableError
+from tasks import error_text
 from tasks.diff.plan import LexofficeCreate, LexofficeUpdate, MissingLink, Plan
 from tasks.report import Problem, SectionReport
 from tasks.sync import pending
@@ -106,13 +107,13 @@ class LexofficeLoader:
             raise  # a revoked key stops the run: every further request would fail the same way
         except ContactNotWritableError as error:
             for waiting in _waiting_changes(item):
-                message = f"in lexoffice von Hand ändern: {error}"
+                message = error_text.reason(error)
                 self.section.add_problem(Problem("skip", label, message, **waiting, **ids))
         except ValidationError as error:
             problem = Problem("error", label, _refusal(error), _field(error), **ids)
             self.section.add_problem(problem)
         except (LexofficeError, ValueError) as error:
-            self.section.add_problem(Problem("error", label, str(error), **ids))
+            self.section.add_problem(Problem("error", label, error_text.message(error), **ids))
 
     def _create(self, create: LexofficeCreate) -> None:
         body = self.adapter.write_body(None, create.values)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.fieldservice.errors import InvalidRecordError
 from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection
+from tasks import error_text
 from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreate, SystemUpdate
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntityAdapter
@@ -185,4 +186,4 @@ _RECORD_ERRORS = (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError)
 def _reason(error: Exception) -> str:
     if isinstance(error, sqlalchemy.exc.StatementError):
         return f"die Datenbank des Systems lehnte ihn ab: {error.orig}"
-    return str(error)
+    return error_text.message(error)

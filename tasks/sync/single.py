@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError
-from tasks import report_text
+from tasks import error_text, report_text
 from tasks.diff.plan import Plan
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import local_frame, remote_frame
@@ -171,7 +171,7 @@ def _fetch_contacts(
             continue
         except ValidationError as error:  # edited into a shape the API documents nowhere
             where = ".".join(str(part) for part in error.errors()[0]["loc"])
-            why = error.errors()[0]["msg"]
+            why = error_text.unreadable(error.errors()[0])
             message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann: {why}"
             section.add_problem(Problem("error", label, message, where))
             unreadable.append(Unreadable(lexoffice_id, where, message))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError
+from tasks import error_text, report_text
 from tasks.mapping.remote import NotSynced, RemoteRecord
 from tasks.mapping.tables import remote_frame
 from tasks.report import Problem, RunReport
@@ -68,9 +69,10 @@ def _fetch(client: LexofficeClient, article_id: str, report: RunReport) -> Artic
         return None
     except ValidationError as error:  # edited into a shape the API documents nowhere
         where = ".".join(str(part) for part in error.errors()[0]["loc"])
-        message = f"lexoffice sent a record lexsync cannot read: {error.errors()[0]['msg']}"
+        why = error_text.unreadable(error.errors()[0])
+        message = f"lexoffice schickte einen Datensatz, den lexsync nicht lesen kann: {why}"
         report.section("products", "lexoffice → system").add_problem(
-            Problem("error", f"article {article_id}", message, where)
+            Problem("error", report_text.record("article", article_id), message, where)
         )
         return False
 
@@ -112,7 +114,8 @@ def _lexoffice_side(
         record = adapter.read_remote(article)
         if isinstance(record, NotSynced):
             section = report.section(adapter.name, "lexoffice → system")
-            section.add_problem(Problem("skip", f"article {article_id}", record.reason))
+            label = report_text.record("article", article_id)
+            section.add_problem(Problem("skip", label, record.reason))
             continue
         records.append(record)
         raws[record.lexoffice_id] = article

@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors.fieldservice.ean import InvalidGtinError, validate_gtin
+from tasks import error_text
 from tasks.diff.plan import Plan, PlanError
 from tasks.mapping.normalize import is_missing
 from tasks.sync.entities import EntityAdapter
@@ -115,7 +116,7 @@ def _rule_refusal(column: Any, value: Any) -> str | None:
         try:
             validate_gtin(value)
         except InvalidGtinError as error:
-            return str(error)
+            return error_text.gtin(error)
     names = {str(c.name) for c in column.table.constraints if isinstance(c, sa.CheckConstraint)}
     if isinstance(value, Decimal) and value.is_finite():
         if f"{column.name}_non_negative" in names and value < 0:

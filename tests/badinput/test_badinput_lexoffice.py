@@ -20,6 +20,7 @@ from tasks.report import RunReport
 from tasks.sync.entities import ADAPTERS
 from tests.badinput.badinput_corpus import LEXOFFICE_CASES, VENDOR_ONLY, LexofficeCase
 from tests.badinput.badinput_corpus import lex_company as corpus_company
+from tests.badinput.badinput_seed import seed_corpus
 from tests.flows.conftest import (
     connection_name,
     edit_in_lexoffice,
@@ -34,17 +35,6 @@ ENTITY_OF = {"contacts": "customers", "articles": "products"}
 
 def sync(connection: LexsyncConnection) -> RunReport:
     return sync_master_data(connection=connection_name(connection))
-
-
-def seed_corpus(sandbox: SandboxServer) -> dict[str, str]:
-    """Every case typed into lexoffice; returns case key → lexoffice id."""
-    ids: dict[str, str] = {}
-    for resource in ("contacts", "articles"):
-        cases = [case for case in LEXOFFICE_CASES if case.resource == resource]
-        extra = [VENDOR_ONLY] if resource == "contacts" else []
-        seeded = seed(sandbox, resource, [case.record for case in cases] + extra)
-        ids |= {case.key: lexoffice_id for case, lexoffice_id in zip(cases, seeded, strict=False)}
-    return ids
 
 
 def imported_rows(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:

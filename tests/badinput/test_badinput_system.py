@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.fieldservice import queries
@@ -17,7 +16,8 @@ from tasks import report_text
 from tasks.connection import LexsyncConnection
 from tasks.report import RunReport
 from tasks.sync.entities import ADAPTERS
-from tests.badinput.badinput_corpus import SYSTEM_CASES, SystemCase
+from tests.badinput.badinput_corpus import SystemCase
+from tests.badinput.badinput_seed import insert_rows_as_other_software_would, system_cases_for
 from tests.flows.conftest import connection_name, lexoffice_records
 
 # canonical field → how lexoffice holds it (the lexoffice record's path)
@@ -31,23 +31,6 @@ LEXOFFICE_PATHS: dict[str, tuple[Any, ...]] = {
     "net_price": ("price", "netPrice"),
 }
 COLUMNS = {"billing_country": "billing_country_code", "net_price": "net_price"}
-
-
-def backend_of(url: str) -> str:
-    return "sqlite" if url.startswith("sqlite") else "postgresql"
-
-
-def insert_rows_as_other_software_would(
-    sessions: sessionmaker[Session], cases: list[SystemCase]
-) -> dict[str, int]:
-    """Plain INSERTs past the ORM's checks: the database's own constraints still hold."""
-    ids = {}
-    with sessions.begin() as session:
-        for case in cases:
-            table: Any = ADAPTERS[case.entity].system_model.__table__
-            result: Any = session.execute(sa.insert(table).values(**case.values))
-            ids[case.key] = int(result.inserted_primary_key[0])
-    return ids
 
 
 def system_snapshot(sessions: sessionmaker[Session]) -> dict[str, dict[int, dict[str, Any]]]:
@@ -79,7 +62,7 @@ def error_fields(report: RunReport, label: str) -> list[str | None]:
 def corpus(
     system_url: str, sessions: sessionmaker[Session]
 ) -> tuple[list[SystemCase], dict[str, int]]:
-    cases = [case for case in SYSTEM_CASES if backend_of(system_url) in case.backends]
+    cases = system_cases_for(system_url)
     return cases, insert_rows_as_other_software_would(sessions, cases)
 
 

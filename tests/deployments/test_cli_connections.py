@@ -11,7 +11,7 @@ import pytest
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.connection import LexsyncConnection, load_connection
-from tasks.connection_registry import active_connection_names, list_connections
+from tasks.connection_registry import NAME_TAKEN, active_connection_names, list_connections
 from tasks.resources import dispose_engines
 
 
@@ -93,16 +93,25 @@ def test_a_refused_key_adds_nothing(
     assert "not-a-key" not in capsys.readouterr().err
 
 
-def test_one_lexoffice_organization_cannot_be_two_connections(
-    sandbox_server: SandboxServer, api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_one_lexoffice_organization_or_name_cannot_be_two_connections(
+    sandbox_server: SandboxServer,
+    api_key: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     first, second = f"erst-{uuid.uuid4().hex[:6]}", f"zweit-{uuid.uuid4().hex[:6]}"
     assert add(first, api_key, sandbox_server, tmp_path / "a.db", monkeypatch) == 0
+    capsys.readouterr()
 
     assert add(second, api_key, sandbox_server, tmp_path / "b.db", monkeypatch) == 2
+    assert f"gehört schon zur Verbindung {first!r}" in capsys.readouterr().err
+    assert add(first, api_key, sandbox_server, tmp_path / "a.db", monkeypatch) == 2
+    taken = capsys.readouterr().err
 
     assert first in names() and second not in names()
-    dispose_engines()
+    assert f"eine Verbindung namens {first!r} {NAME_TAKEN}" in taken
+    dispose_engines()  # `lexsync up` keeps a block it finds by NAME_TAKEN (deployments/service.py)
 
 
 def test_disable_enable_remove(

@@ -14,10 +14,13 @@ from connectors.fieldservice.models import IssueKind, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
 from tasks.invoicing.wording import euro as german_euro
-from tasks.report_text import amount
+from tasks.report_text import amount, moment
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
+
+# Words of the English status output that must not come back (the office reads it).
+ENGLISH = re.compile(r"\b(linked|missing|runs?|changes|errors?|failed|invoices?|none|issues)\b")
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +121,8 @@ def test_status_shows_what_became_of_each_invoice_in_lexoffice(
 
     out = capsys.readouterr().out
     rest = german_euro(HAND_CHECKED_GROSS - 100)
-    assert f"work report {seeded.work_report_id}: RE0001 offen, Restbetrag {rest}" in out, out
+    assert "Rechnungen, die lexsync erstellt hat (Stand in lexoffice):" in out, out
+    assert f"Arbeitsnachweis {seeded.work_report_id}: RE0001 offen, Restbetrag {rest}" in out, out
 
 
 def test_status_shows_links_runs_and_open_errors(
@@ -135,10 +139,17 @@ def test_status_shows_links_runs_and_open_errors(
     assert main(["status"]) == 3  # an open error
     out = capsys.readouterr().out
     # Each good customer was exported (one change each) and linked; each bad one failed.
-    assert re.search(rf"\bcustomer +{len(good)} linked, 0 missing in lexoffice", out), out
-    assert re.search(rf"run \S+: {len(good)} changes", out), out
-    assert f"{len(bad)} failed records, 0 conflicts" in out
-    assert all(name in out for name in bad)
+    assert re.search(rf"\n  Kunden +{len(good)} verknüpft, davon 0 in lexoffice gelöscht", out)
+    with sessions.begin() as session:
+        [(run_id, last_change, changes)] = queries.recent_runs(session, 5)
+    assert changes == len(good)
+    assert f"  {moment(last_change)}  Lauf {run_id}: {len(good)} Änderungen\n" in out, out
+    assert f"Offene Probleme: {len(bad)} Fehler, 0 Konflikte, 0 übersprungen" in out, out
+    assert re.search(r"Letzter Bericht: .+ – default \(\d\d\.\d\d\.\d{4}, \d\d:\d\d\)", out)
+    assert f"  {len(bad)} Datensatz mit Fehler, 0 Konflikte\n" in out, out
+    for name in bad:
+        assert re.search(rf"Fehler · Kunden: Kunde \d+ \([^)]*{name}\) · E-Mail: ", out), out
+    assert not ENGLISH.findall(out), ENGLISH.findall(out)
 
 
 def test_status_after_a_clean_run_with_an_open_conflict_exits_0(
@@ -157,15 +168,18 @@ def test_status_after_a_clean_run_with_an_open_conflict_exits_0(
                     "record_label": "Kabel",
                     "field": "name",
                     "kind": IssueKind.CONFLICT,
-                    "message": "changed on both sides",
-                    "values": None,
+                    "message": "auf beiden Seiten geändert",
+                    "values": {"system": "Kabel blau", "lexoffice": "Kabel rot"},
                 }
             ],
         )
     assert main(["status"]) == 0
     out = capsys.readouterr().out
-    assert "0 errors, 1 conflicts" in out and "conflict product Kabel [name]" in out
-    assert "0 failed records" in out and "1 changes" in out
+    assert "Offene Probleme: 0 Fehler, 1 Konflikt, 0 übersprungen" in out, out
+    line = "Konflikt · Material Kabel · Bezeichnung: auf beiden Seiten geändert"
+    assert f"{line} (System: „Kabel blau“, lexoffice: „Kabel rot“)" in out, out
+    assert "0 Datensätze mit Fehler, 0 Konflikte" in out and ": 1 Änderung\n" in out, out
+    assert not ENGLISH.findall(out), ENGLISH.findall(out)
 
 
 @pytest.mark.postgres

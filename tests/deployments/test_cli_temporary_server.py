@@ -6,6 +6,7 @@ inherits that PREFECT_HOME, so /proc tells exactly which of them are still alive
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -61,18 +62,23 @@ def test_consecutive_syncs_on_fresh_homes_succeed_end_and_leave_no_process(
     assert outcomes == [(0, [])] * RUNS
 
 
-@pytest.fixture
-def receiver(sandbox_env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    home = tmp_path / "prefect-home"
+def start_receiver(sandbox_env: dict[str, str], home: Path, stderr: int) -> subprocess.Popen[str]:
+    """`lexsync receiver` on a free port, with the sandbox's webhook key, output piped."""
     key_url = sandbox_env["LEXOFFICE_BASE_URL"] + "/webhookSignature/public/public_key.pub"
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [*LEXSYNC, "receiver", "--port", "0", "--public-key", key_url],
         env=cli_environment(home, **sandbox_env),
         cwd=PROJECT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=stderr,
         text=True,
     )
+
+
+@pytest.fixture
+def receiver(sandbox_env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    home = tmp_path / "prefect-home"
+    process = start_receiver(sandbox_env, home, subprocess.STDOUT)
     process.home = home  # type: ignore[attr-defined]
     try:
         yield process
@@ -99,6 +105,63 @@ def test_receiver_stopped_by_a_signal_stops_its_temporary_server(
     receiver.send_signal(stop_signal)
     assert receiver.wait(timeout=60) in (0, 130)
     assert _gone_soon(home) == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_receiver_interrupted_while_it_starts_exits_130_and_leaves_nothing(
+    sandbox_env: dict[str, str], tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    """The signal comes while uvicorn starts: its log goes to a full pipe, so the receiver
+    waits writing uvicorn's first line ("Started server process", after uvicorn took over
+    the signals, before it starts the app and binds the port) until the test reads, after
+    sending the signal."""
+    home = tmp_path / "prefect-home"
+    log_read, log_write = os.pipe()
+    _fill(log_write)
+    process = start_receiver(sandbox_env, home, log_write)
+    os.close(log_write)
+    try:
+        assert process.stdout is not None
+        starting = _line_with("webhook receiver for", process.stdout)  # it says it starts
+        assert "webhook receiver for default" in starting, starting
+        assert _waits_writing_to_a_pipe(process.pid)
+        process.send_signal(stop_signal)
+        with os.fdopen(log_read, errors="replace") as log:  # reading lets it go on
+            stderr = log.read().lstrip("x")
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    assert code == 130, stderr
+    assert "abgebrochen" in stderr and "Traceback" not in stderr, stderr
+    assert "Uvicorn running on" not in stderr, stderr  # it never listened
+    assert _gone_soon(home) == []
+
+
+def _waits_writing_to_a_pipe(pid: int) -> bool:
+    """Whether the process's main thread comes to wait in the kernel's pipe write."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if "pipe_write" in Path(f"/proc/{pid}/wchan").read_text():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _fill(pipe_write_end: int) -> None:
+    """Fills the pipe, so that the next write to it waits until someone reads."""
+    # A second open of the pipe, non-blocking for the test; the receiver's end still blocks.
+    filler = os.open(f"/proc/self/fd/{pipe_write_end}", os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        for chunk in (b"x" * 4096, b"x"):
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    os.write(filler, chunk)
+    finally:
+        os.close(filler)
 
 
 def _line_with(text: str, stream: IO[str]) -> str:

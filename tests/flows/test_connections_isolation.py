@@ -120,7 +120,7 @@ def test_disabled_connection_refuses_to_run(two_companies: Any) -> None:
     a, _ = two_companies
     set_active(a.name, False)
 
-    with pytest.raises(ConnectionDisabledError, match="disabled"):
+    with pytest.raises(ConnectionDisabledError, match="ausgeschaltet"):
         sync_master_data(connection=a.name)
 
     assert a.requests() == []

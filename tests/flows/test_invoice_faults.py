@@ -108,9 +108,9 @@ def test_an_unknown_outcome_with_no_invoice_is_not_resent_until_the_wait_is_over
     seeded = seed_linked_work_report(sessions, sandbox.control)
     name = connection_name(connection)
     arm(sandbox, "500")  # answered before lexoffice performs the call: nothing was created
-    with pytest.raises(OutcomeStillUnknownError, match="nothing was sent again"):
+    with pytest.raises(OutcomeStillUnknownError, match="Nichts wurde erneut gesendet"):
         create_invoice(seeded.work_report_id, name)
-    with pytest.raises(OutcomeStillUnknownError, match="Run again in"):
+    with pytest.raises(OutcomeStillUnknownError, match=r"In \d+ s erneut starten"):
         create_invoice(seeded.work_report_id, name)
     assert invoice_ids(sandbox) == [] and len(invoice_posts(sandbox)) == 1
     assert report_state(sessions, seeded.work_report_id)[2] == InvoiceAttemptStatus.SENDING
@@ -212,5 +212,5 @@ def test_of_two_runs_taking_over_an_unconfirmed_attempt_only_one_may_send(
     seen_by_both = begin_attempt(sessions, plan, False, "second")
     assert seen_by_both.next_step == "look_first"
     assert retake_unconfirmed(sessions, seen_by_both, plan, "second").next_step == "send"
-    with pytest.raises(InvoicingError, match="another run took this invoice over"):
+    with pytest.raises(InvoicingError, match="ein anderer Lauf hat diese Rechnung übernommen"):
         retake_unconfirmed(sessions, seen_by_both, plan, "third")

@@ -77,7 +77,7 @@ def test_open_conflict_is_kept_with_its_ids_and_status_shows_both_values(
     capsys.readouterr()
     main(["status", "--connection", name])
     out = capsys.readouterr().out
-    assert "[name]" in out and "system: Kabel blau, lexoffice: Kabel rot" in out
+    assert "· Bezeichnung: " in out and "(System: „Kabel blau“, lexoffice: „Kabel rot“)" in out
 
 
 def test_project_and_customer_made_from_a_document_address_are_journalled(

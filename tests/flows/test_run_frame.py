@@ -4,6 +4,7 @@ one entity's failure ends that entity alone, every writing job waits for the com
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 import threading
@@ -17,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.concurrency.sync import concurrency
 from prefect.states import Crashed
 from pydantic import SecretStr
@@ -36,6 +36,7 @@ from tasks.resources import system_engine
 from tasks.run import Run, run_job
 from tasks.schema import OutdatedSchemaError
 from tests.flows.conftest import connection_name, lexoffice_records, requests_log, seed
+from tests.support.artifacts import run_artifacts
 from tests.support.builders import add_customer, lex_article, lex_person
 
 
@@ -130,7 +131,10 @@ def test_a_refused_api_key_fails_the_run_instead_of_each_part(
     state = full_sync(connection=name, return_state=True)
 
     assert state.is_failed()
-    assert state.message and state.message.startswith("Fehlgeschlagen: CredentialsError")
+    assert state.message and state.message.startswith(
+        "Fehlgeschlagen: lexoffice lehnt den API-Schlüssel ab: einen neuen erzeugen und eintragen"
+    )
+    assert "HTTP 401" in state.message
 
 
 @flow(name="frame-test-job")
@@ -205,8 +209,8 @@ def test_every_writing_job_waits_for_the_company_lock_and_says_so_at_once(
     with concurrency(limit_name(name), occupy=1, strict=True):  # another job of the company
         thread = threading.Thread(target=run_job_in_thread, daemon=True)
         thread.start()
-        note = wait_for_log(caplog, "waiting for the running job")
-        assert "expires by" in note and "UTC" in note
+        note = wait_for_log(caplog, "Wartet auf den laufenden Auftrag")
+        assert re.search(r"endet seine Sperre spätestens \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", note)
         assert requests_log(sandbox) == [] and not done.is_set()  # it has not started
     thread.join(timeout=120)
     assert done.is_set()
@@ -235,7 +239,7 @@ def test_a_killed_holder_is_noticed_and_its_lease_taken_over_at_once(
     state = full_sync(connection=name, return_state=True)
 
     assert state.is_completed()
-    assert any("is gone" in record.getMessage() for record in caplog.records)
+    assert any("ist weg" in record.getMessage() for record in caplog.records)
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(limit).active_slots == 0
 
@@ -265,12 +269,3 @@ def wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 6
                 return record.getMessage()
         time.sleep(0.05)
     raise AssertionError(f"nothing logged containing {text!r}")
-
-
-def run_artifacts(flow_run_id: Any) -> dict[str, str]:
-    """The run's artifacts by key."""
-    with get_client(sync_client=True) as client:
-        found = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
-        )
-    return {artifact.key or "": str(artifact.data) for artifact in found}

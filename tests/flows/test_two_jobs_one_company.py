@@ -95,7 +95,7 @@ def test_an_invoice_started_during_the_full_sync_waits_for_it_and_both_complete(
         invoice, invoiced = in_thread(
             lambda: create_invoice(seeded.work_report_id, name, return_state=True)
         )
-        note = wait_for_log(caplog, "waiting for the running job")
+        note = wait_for_log(caplog, "Wartet auf den laufenden Auftrag")
         assert name in note
         assert sync.is_alive() and invoice.is_alive()
         release()

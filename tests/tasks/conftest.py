@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from connectors.lexoffice.writability import WriteBlocker
 from tasks.diff.engine import diff_records
 from tasks.diff.plan import Plan
 from tasks.diff.settings import DiffSettings
@@ -60,7 +61,7 @@ class World:
         lexoffice_id: str,
         version: int = 1,
         archived: bool = False,
-        blockers: tuple[str, ...] = (),
+        blockers: tuple[WriteBlocker, ...] = (),
         **values: Any,
     ) -> None:
         self.remote[lexoffice_id] = {

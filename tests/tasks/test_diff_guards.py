@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from connectors.lexoffice.writability import WriteBlocker
 from tasks.diff.plan import FieldChange, Resolution
 from tasks.diff.settings import ConflictPolicy
 
@@ -24,7 +25,7 @@ def test_contact_lexoffice_cannot_update_is_skipped_as_edit_in_lexoffice(custome
     customers.synced(1, "L1", phone="1", email="a@example.de")
     customers.remote["L1"] |= {
         "writable": False,
-        "write_blockers": ("emailAddresses.business has 2 entries",),
+        "write_blockers": (WriteBlocker("emailAddresses.business", 2),),
     }
     customers.edit_system(1, phone="2")
     customers.edit_lexoffice("L1", email="b@example.de")
@@ -33,7 +34,7 @@ def test_contact_lexoffice_cannot_update_is_skipped_as_edit_in_lexoffice(custome
 
     (skip,) = plan.skips
     assert skip.local_id == 1 and "in lexoffice von Hand ändern" in skip.reason
-    assert "emailAddresses.business has 2 entries" in skip.reason
+    assert "2 E-Mail-Adressen (geschäftlich)" in skip.reason
     assert not plan.lexoffice_updates
     assert plan.system_updates[0].new_base == {"email": "b@example.de"}
 
@@ -110,7 +111,7 @@ def test_system_wins_conflict_stays_open_when_the_contact_cannot_be_written(cust
     customers.synced(1, "L1", phone="1")
     customers.remote["L1"] |= {
         "writable": False,
-        "write_blockers": ("phoneNumbers.office has 2 entries",),
+        "write_blockers": (WriteBlocker("phoneNumbers.office", 2),),
     }
     customers.edit_system(1, phone="2")
     customers.edit_lexoffice("L1", phone="3")

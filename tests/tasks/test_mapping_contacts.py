@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from connectors.lexoffice.writability import ContactNotWritableError, contact_write_blockers
+from connectors.lexoffice.writability import (
+    ContactNotWritableError,
+    WriteBlocker,
+    contact_write_blockers,
+)
 from tasks.mapping.contacts import apply_customer_to_contact, contact_to_customer
 from tasks.mapping.remote import NotSynced, RemoteRecord
 
@@ -140,9 +144,9 @@ def test_several_entries_read_first_address_and_e_mail_in_slot_order():
     assert (customer.email, customer.phone, customer.mobile) == ("o1@x.de", "1", "m1")
     assert not record.writable
     assert set(record.write_blockers) == {
-        "addresses.billing has 2 entries",
-        "emailAddresses.office has 2 entries",
-        "phoneNumbers.mobile has 2 entries",
+        WriteBlocker("addresses.billing", 2),
+        WriteBlocker("emailAddresses.office", 2),
+        WriteBlocker("phoneNumbers.mobile", 2),
     }
 
 
@@ -159,7 +163,7 @@ def test_archived_flag_travels_beside_the_record():
 def test_more_than_one_contact_person_blocks_writing():
     body = company(contactPersons=[{"lastName": "A"}, {"lastName": "B"}])
 
-    assert contact_write_blockers(body) == ("company.contactPersons has 2 entries",)
+    assert contact_write_blockers(body) == (WriteBlocker("company.contactPersons", 2),)
     with pytest.raises(ContactNotWritableError, match=r"company\.contactPersons has 2"):
         apply_customer_to_contact(body, {"phone": "1"})
 

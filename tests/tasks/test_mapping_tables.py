@@ -60,7 +60,7 @@ def test_contacts_feed_the_diff_and_unwritable_ones_are_skipped():
 
     assert [(u.lexoffice_id, u.expected_version) for u in plan.lexoffice_updates] == [("L1", 4)]
     assert [s.lexoffice_id for s in plan.skips] == ["L2"]
-    assert "emailAddresses.business has 2 entries" in plan.skips[0].reason
+    assert "2 E-Mail-Adressen (geschäftlich)" in plan.skips[0].reason
 
 
 def test_articles_feed_the_diff_with_decimal_prices():

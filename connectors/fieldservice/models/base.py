@@ -86,7 +86,15 @@ def check_range(
     number = Decimal(value)
     if number < low or (high is not None and number > high):
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidRecordError(record.describe(), field, f"must be {bound}, not {value}")
+        raise InvalidRecordError(
+            record.describe(),
+            field,
+            f"must be {bound}, not {value}",
+            rule="range",
+            low=low,
+            high=high,
+            value=value,
+        )
     return number
 
 

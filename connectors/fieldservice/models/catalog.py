@@ -57,7 +57,9 @@ class Product(Timestamps, Base):
         try:
             return validate_gtin(code)
         except InvalidGtinError as error:
-            raise InvalidRecordError(self.describe(), key, str(error)) from error
+            raise InvalidRecordError(
+                self.describe(), key, str(error), rule="gtin", gtin=error
+            ) from error
 
     @validates("article_number")
     def _blank_article_number(self, _key: str, value: str | None) -> str | None:

@@ -27,7 +27,9 @@ def check_customer_name(
         ("last_name", last_name) if kind == CustomerKind.PERSON else ("company_name", company_name)
     )
     if value is None or not value.strip():
-        raise InvalidRecordError(record, field, f"is required for a customer of kind {kind}")
+        raise InvalidRecordError(
+            record, field, f"is required for a customer of kind {kind}", rule="required"
+        )
 
 
 class Customer(Timestamps, Base):

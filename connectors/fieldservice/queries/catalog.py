@@ -58,7 +58,8 @@ def _checked(row: Mapping[str, Any], index: int) -> Mapping[str, Any]:
     try:
         return {**row, "ean": validate_gtin(ean)}
     except InvalidGtinError as error:
-        raise InvalidRecordError(describe_row("product", row, index), "ean", str(error)) from error
+        record = describe_row("product", row, index)
+        raise InvalidRecordError(record, "ean", str(error), rule="gtin", gtin=error) from error
 
 
 def get_activity_by_name(session: Session, name: str) -> Activity | None:

@@ -81,6 +81,8 @@ def mark_work_report_invoiced(
             work_report.describe(),
             "status",
             f"is {work_report.status}; only completed reports can be invoiced",
+            rule="status",
+            status=str(work_report.status),
         )
     work_report.status = WorkReportStatus.INVOICED
     work_report.lexoffice_invoice_id = invoice_id

@@ -39,8 +39,14 @@ class RejectedItem(LexofficeModel):
 
     id: str | None = None
     field: str  # the first offending field, dotted as lexoffice names it: "company.name"
-    reason: str
+    reason: str  # pydantic's words, for developers
     raw: dict[str, Any] | None = None  # the record as sent, for a person to look at
+    # The first problem as data, for the words people read (tasks/error_text.py): pydantic's
+    # error type ("string_type"), the value found, what was expected, how many more.
+    error_type: str = ""
+    got: str = ""
+    expected: str = ""
+    more: int = 0
 
 
 class Page(LexofficeModel, Generic[ItemT]):
@@ -104,4 +110,8 @@ def _rejected(item: Any, errors: list[ErrorDetails]) -> RejectedItem:
         field=path,
         reason=" ".join(reasons),
         raw=record,
+        error_type=first["type"],
+        got=got,
+        expected=str((first.get("ctx") or {}).get("expected", "")),
+        more=len(errors) - 1,
     )

@@ -9,7 +9,11 @@ import pytest
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import ValidationError, VersionConflictError
 from connectors.lexoffice.models import Company, Contact, Role, Roles
-from connectors.lexoffice.writability import ContactNotWritableError, contact_write_blockers
+from connectors.lexoffice.writability import (
+    ContactNotWritableError,
+    WriteBlocker,
+    contact_write_blockers,
+)
 
 
 def company_record(name: str, **fields: Any) -> dict[str, Any]:
@@ -112,7 +116,7 @@ def test_contacts_edited_in_the_web_app_are_flagged_and_not_sent(
     two_addresses = {"billing": [{"countryCode": "DE"}, {"countryCode": "AT"}]}
     [contact_id] = seed("contacts", [company_record("Elektro Braun", addresses=two_addresses)])
     contact = lex_client.get_contact(contact_id)
-    assert contact_write_blockers(contact) == ("addresses.billing has 2 entries",)
+    assert contact_write_blockers(contact) == (WriteBlocker("addresses.billing", 2),)
     with pytest.raises(ContactNotWritableError, match=r"addresses\.billing"):
         lex_client.update_contact(contact)
     assert sandbox_requests("PUT") == []

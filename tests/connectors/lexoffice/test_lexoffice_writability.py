@@ -8,7 +8,9 @@ import pytest
 
 from connectors.lexoffice.models import Contact
 from connectors.lexoffice.writability import (
+    BOTH,
     ContactNotWritableError,
+    WriteBlocker,
     contact_write_blockers,
     require_writable_contact,
 )
@@ -19,7 +21,7 @@ def body(**fields: Any) -> dict[str, Any]:
     return {"roles": {"customer": {}}, "person": {"lastName": "M"}, **fields}
 
 
-def blockers_of_both_forms(contact: dict[str, Any]) -> tuple[str, ...]:
+def blockers_of_both_forms(contact: dict[str, Any]) -> tuple[WriteBlocker, ...]:
     """The blockers of the JSON, after checking the client's model gives the same ones."""
     from_json = contact_write_blockers(contact)
     assert contact_write_blockers(Contact.model_validate(contact)) == from_json
@@ -50,19 +52,21 @@ def test_a_contact_with_one_entry_per_list_is_writable() -> None:
 def test_more_than_one_entry_in_a_list_blocks_writing(fields: dict[str, Any], blocker: str) -> None:
     [reason] = blockers_of_both_forms(body(**fields))
     count = len(next(iter(next(iter(fields.values())).values())))
-    assert reason == f"{blocker} has {count} entries"
+    assert reason == WriteBlocker(blocker, count)
+    assert str(reason) == f"{blocker} has {count} entries"  # the developer's words
 
 
 def test_more_than_one_contact_person_blocks_writing() -> None:
     company = {"name": "ACME", "contactPersons": [{"lastName": "A"}, {"lastName": "B"}]}
     multi = {"roles": {"customer": {}}, "company": company}
-    assert blockers_of_both_forms(multi) == ("company.contactPersons has 2 entries",)
+    assert blockers_of_both_forms(multi) == (WriteBlocker("company.contactPersons", 2),)
 
 
 def test_a_person_and_a_company_at_once_blocks_writing() -> None:
     # lexoffice: company and person exclude each other (the sandbox answers 406 as well).
     both = body(company={"name": "ACME"})
-    assert blockers_of_both_forms(both) == ("contact has both person and company",)
+    assert blockers_of_both_forms(both) == (WriteBlocker(BOTH),)
+    assert str(WriteBlocker(BOTH)) == "contact has both person and company"
 
 
 def test_every_blocker_is_listed_and_raised_in_one_error() -> None:

@@ -60,6 +60,8 @@ OTHER_COUNTS = {
     "status updated": "Stand übernommen",
     "not invoiced by lexsync": "nicht von lexsync erstellt (ignoriert)",
     "customers created from the address": "Kunden aus der Belegadresse angelegt",
+    "not imported (switched off)": "nicht importiert (Import ausgeschaltet)",
+    "not in lexoffice (any more)": "nicht mehr in lexoffice",
 }
 # One line each, under the table, for the counts that present in a report puzzle people.
 EXPLANATIONS = {

@@ -109,14 +109,15 @@ def fetch_documents(
         try:
             document = get_document(client, lexoffice_id, DocumentType(document_type))
         except (LexofficeError, pydantic.ValidationError) as error:
-            fetched.failures[lexoffice_id] = _why(error)
+            fetched.failures[lexoffice_id] = why_unread(error)
         else:
             fetched.documents[lexoffice_id] = document
         on_each()
     return fetched
 
 
-def _why(error: Exception) -> str:
+def why_unread(error: Exception) -> str:
+    """Why a document could not be read, in the words of the report."""
     if isinstance(error, RetryLaterError):
         return (
             f"lexoffice antwortete nicht rechtzeitig (der nächste Lauf versucht es wieder): {error}"

@@ -24,7 +24,13 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import LexofficeError, NotFoundError
 from connectors.lexoffice.models import VoucherlistEntry
 from tasks.documents.changes import report_changes
-from tasks.documents.extract import VOUCHER_TYPES, FetchedDocuments, get_document, listing_row
+from tasks.documents.extract import (
+    VOUCHER_TYPES,
+    FetchedDocuments,
+    get_document,
+    listing_row,
+    why_unread,
+)
 from tasks.documents.load import LoadContext, import_projects, section
 from tasks.documents.mapping import Document
 from tasks.documents.plan import LISTING_COLUMNS, ImportPlan
@@ -74,7 +80,7 @@ def read_named_documents(
         except NotFoundError:
             section(report, kind).count("not in lexoffice (any more)")
         except LexofficeError as error:
-            fetched.failures[lexoffice_id] = f"could not be read from lexoffice: {error}"
+            fetched.failures[lexoffice_id] = why_unread(error)
     return fetched
 
 

@@ -40,6 +40,7 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound, PrefectHTTPStatusError
 
 from tasks import report_text
+from tasks.error_text import SaidInGerman
 from tasks.lock_holder import (
     Holder,
     forget_holder,
@@ -62,7 +63,7 @@ _log = logging.getLogger(__name__)
 Notify = Callable[[str], None]
 
 
-class CompanyLockLost(RuntimeError):
+class CompanyLockLost(SaidInGerman, RuntimeError):
     """The run no longer holds its company's write slot; another run may be writing."""
 
     def __init__(self, connection: str, why: str) -> None:

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from connectors.fieldservice.urls import split_password, with_password
 from connectors.lexoffice.settings import DEFAULT_BASE_URL, LexofficeSettings
+from tasks.error_text import SaidInGerman
 from tasks.form import form_field
 from tasks.settings import SyncSettings
 
@@ -23,11 +24,11 @@ DEFAULT_CONNECTION = "default"
 DEFAULT_DATABASE_URL = "sqlite:///var/lexsync.db"
 
 
-class MissingApiKeyError(RuntimeError):
+class MissingApiKeyError(SaidInGerman, RuntimeError):
     """The connection has no lexoffice API key: nothing can be synced."""
 
 
-class ConnectionDisabledError(RuntimeError):
+class ConnectionDisabledError(SaidInGerman, RuntimeError):
     """The admin switched this connection off: nothing runs for it until it is enabled."""
 
 

@@ -16,6 +16,7 @@ from prefect.client.orchestration import get_client
 from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
 from tasks.connection import DEFAULT_CONNECTION, LexsyncConnection
+from tasks.error_text import SaidInGerman
 
 BLOCK_TYPE = "lexsync-connection"
 
@@ -24,7 +25,7 @@ BLOCK_TYPE = "lexsync-connection"
 NAME_TAKEN = "gibt es schon"
 
 
-class ConnectionExistsError(ValueError):
+class ConnectionExistsError(SaidInGerman, ValueError):
     """The name, or the lexoffice organization, already belongs to another connection."""
 
 

@@ -68,6 +68,11 @@ WORK_REPORT_STATUSES = {
 }
 
 
+class SaidInGerman(Exception):
+    """Base of lexsync's errors whose message is already the German sentence a person reads
+    (what is wrong and what to do): shown as it is, without the class name."""
+
+
 def reason(error: BaseException) -> str:
     """One German line for an error a person sees; an error lexsync has no words for (a
     bug) is named by its type and the first line of its message."""
@@ -86,7 +91,10 @@ def message(error: BaseException) -> str:
 
 
 def known(error: BaseException) -> str | None:
-    """The German words for an error lexsync raises with structured facts, else None."""
+    """The German words for an error lexsync raises with structured facts or a German
+    message (the first line of it), else None."""
+    if isinstance(error, SaidInGerman):
+        return (str(error).strip().splitlines() or [type(error).__name__])[0]
     if isinstance(error, lex.LexofficeError):
         return lexoffice_error(error)
     if isinstance(error, ContactNotWritableError):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from connectors.fieldservice.db import current_revision, head_revision
+from tasks.error_text import SaidInGerman
 from tasks.resources import system_engine
 
 
-class OutdatedSchemaError(RuntimeError):
+class OutdatedSchemaError(SaidInGerman, RuntimeError):
     """The system database is not at the newest migration: run `lexsync db upgrade` first."""
 
 

@@ -7,9 +7,10 @@ can show it as it is.
 from __future__ import annotations
 
 from tasks import report_text
+from tasks.error_text import SaidInGerman
 
 
-class InvoicingError(RuntimeError):
+class InvoicingError(SaidInGerman, RuntimeError):
     """Base of every invoicing error; `record` and `field` say what it is about."""
 
     def __init__(self, record: str, field: str | None, problem: str) -> None:

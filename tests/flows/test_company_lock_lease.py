@@ -61,7 +61,7 @@ def test_a_run_whose_lease_is_gone_stops_writing_and_fails_in_german(
 
     assert state.is_failed()
     assert state.message is not None
-    assert state.message.startswith("Fehlgeschlagen: CompanyLockLost: Die Schreibsperre")
+    assert state.message.startswith("Fehlgeschlagen: Die Schreibsperre")
     with sessions.begin() as session:
         names = session.scalars(sa.select(Customer.last_name)).all()
     assert names == ["Vorher"]  # written while held; nothing after the loss

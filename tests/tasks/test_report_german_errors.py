@@ -141,3 +141,13 @@ def test_a_listed_record_of_another_shape_is_said_in_german(record: dict[str, An
     text = error_text.rejected(rejected)
 
     assert english_in([text]) == [] and "Input should" not in text, text
+
+
+def test_an_error_said_in_german_is_shown_without_its_class_name() -> None:
+    from tasks.schema import OutdatedSchemaError
+
+    said = OutdatedSchemaError("Die Systemdatenbank ist alt.\nZweite Zeile")
+    unknown = RuntimeError("the second step broke")
+
+    assert error_text.reason(said) == "Die Systemdatenbank ist alt."
+    assert error_text.reason(unknown) == "RuntimeError: the second step broke"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from connectors.fieldservice.errors import InvalidRecordError
@@ -28,6 +28,7 @@ from connectors.fieldservice.models import (
     SyncDirection,
 )
 from connectors.fieldservice.queries import add, save_document_import
+from tasks.database_refusal import database_refusal
 from tasks.documents.customers import AddressPreview, address_customer, uses_address
 from tasks.documents.extract import FetchedDocuments
 from tasks.documents.mapping import (
@@ -240,9 +241,8 @@ def _timestamp(value: Any) -> dt.datetime | None:
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, IntegrityError):
-        # Most likely another run imported it at the same moment; the next run will know.
-        return f"die Datenbank lehnte das Projekt ab: {error.orig}"
-    if isinstance(error, SQLAlchemyError):  # e.g. a value too long for its column
-        return f"die Datenbank lehnte das Projekt ab: {getattr(error, 'orig', None) or error}"
+    # An IntegrityError most likely means another run imported it at the same moment (the
+    # next run will know); other refusals are e.g. a value too long for its column.
+    if isinstance(error, SQLAlchemyError):
+        return f"die Datenbank lehnte das Projekt ab: {database_refusal(error)}"
     return str(error)

@@ -21,6 +21,7 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.errors import InvalidRecordError
 from connectors.fieldservice.models import LinkStatus, SyncAction, SyncDirection
 from tasks import error_text
+from tasks.database_refusal import database_refusal
 from tasks.diff.plan import BaseRefresh, MissingLink, NewLink, Plan, SystemCreate, SystemUpdate
 from tasks.report import Problem, SectionReport
 from tasks.sync.entities import EntityAdapter
@@ -185,5 +186,5 @@ _RECORD_ERRORS = (InvalidRecordError, sqlalchemy.exc.StatementError, ValueError)
 
 def _reason(error: Exception) -> str:
     if isinstance(error, sqlalchemy.exc.StatementError):
-        return f"die Datenbank des Systems lehnte ihn ab: {error.orig}"
+        return f"die Datenbank des Systems lehnte ihn ab: {database_refusal(error)}"
     return error_text.message(error)

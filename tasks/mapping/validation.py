@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tasks import report_text
 from tasks.mapping.countries import ISO_3166_ALPHA_2
 from tasks.mapping.records import EntitySpec
 
@@ -74,7 +75,11 @@ def _common_problems(values: Mapping[str, Any], sent: Collection[str]) -> list[F
         problems.append(FieldProblem("email", "keine gültige E-Mail-Adresse"))
     rate = values.get("tax_rate")
     if "tax_rate" in sent and rate is not None and rate not in VALID_TAX_RATES:
-        problems.append(FieldProblem("tax_rate", f"Steuersatz {rate} ist nicht 0, 7 oder 19 %"))
+        problems.append(
+            FieldProblem(
+                "tax_rate", f"Steuersatz {report_text.number(rate)} % ist nicht 0, 7 oder 19 %"
+            )
+        )
     ean = values.get("ean")
     if "ean" in sent and ean is not None and not is_valid_gtin(ean):
         problems.append(FieldProblem("ean", "keine gültige EAN (GTIN-8/12/13/14, Prüfziffer)"))

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from connectors.fieldservice.ean import InvalidGtinError, validate_gtin
-from tasks import error_text
+from tasks import error_text, report_text
 from tasks.diff.plan import Plan, PlanError
 from tasks.mapping.normalize import is_missing
 from tasks.sync.entities import EntityAdapter
@@ -142,5 +142,7 @@ def _number_refusal(column_type: Any, value: Decimal) -> str | None:
     if not isinstance(precision, int) or not isinstance(scale, int):
         return None
     if value.adjusted() >= precision - scale:
-        return f"{value} ist zu groß: das System speichert höchstens {precision - scale} Stellen"
+        digits = precision - scale
+        shown = report_text.number(value)
+        return f"{shown} ist zu groß: das System speichert höchstens {digits} Stellen vor dem Komma"
     return None

@@ -143,3 +143,11 @@ def test_customer_country_code_and_salutation_length_are_checked():
     problems = validate(CUSTOMER, values, list(CUSTOMER.export_fields))
 
     assert sorted(p.field for p in problems) == ["billing_country", "salutation"]
+
+
+def test_a_refused_tax_rate_is_written_as_the_office_writes_it():
+    values = {"name": "Kabel", "unit": "m", "tax_rate": Decimal("16.00")}
+
+    (problem,) = validate(PRODUCT, values, ["tax_rate"])
+
+    assert problem.message == "Steuersatz 16 % ist nicht 0, 7 oder 19 %"

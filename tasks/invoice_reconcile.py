@@ -1,9 +1,17 @@
 """The full sync's safety net for invoice status back: what the events may have missed.
 
-The voucherlist of invoices updated since the cursor (whole days): each invoice lexsync
-follows (invoiced, or awaiting a decision) gets the state the list shows. Reads per full
-sync: one voucherlist page per 250 invoices updated since the cursor, plus one GET of the
-payments for each followed invoice newly paid.
+1. The voucherlist of invoices updated since the cursor (whole days): each invoice lexsync
+   follows (invoiced, or awaiting a decision) gets the state the list shows.
+2. Deleted drafts: no list shows an invoice that is gone, so a followed draft (or one never
+   read) that step 1 did not show is looked for among lexoffice's drafts; only one found
+   there neither is read on its own, and its 404 frees the work report as the
+   `invoice.deleted` event would.
+
+Reads per full sync: one voucherlist page per 250 invoices updated since the cursor, plus
+one GET of the payments for each followed invoice newly paid; then, only if a followed draft
+was not in that list, one voucherlist page per 250 drafts in lexoffice, plus one GET per
+followed draft in neither list (404: deleted; else its state, + 1 for its payments unless
+still a draft). With no draft deleted: no GET of a single invoice.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from connectors.fieldservice import queries
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.models import VoucherlistEntry
 from connectors.lexoffice.voucherlist import VoucherlistQuery
-from tasks.invoice_status import BERLIN, InvoiceState, keep_invoice_state
+from tasks.invoice_status import BERLIN, InvoiceState, keep_invoice_state, read_invoice_state
 from tasks.report import RunReport
 
 
@@ -30,8 +38,8 @@ def reconcile_invoice_states(
     connection: str,
     report: RunReport,
 ) -> int:
-    """Invoices the voucherlist shows updated since the cursor, applied to lexsync's work
-    reports. Returns how many work reports changed."""
+    """Invoices the voucherlist shows updated since the cursor, then drafts deleted in
+    lexoffice, applied to lexsync's work reports. Returns how many work reports changed."""
     with sessions.begin() as session:
         since = queries.get_invoice_status_cursor(session, connection)
         since = since or queries.earliest_invoiced_at(session)
@@ -39,6 +47,7 @@ def reconcile_invoice_states(
         return 0  # lexsync has created no invoice yet: nothing to read
     entries = _updated_since(client, since)
     changed = _apply_entries(sessions, client, entries, report)
+    changed += _find_deleted_drafts(sessions, client, set(entries), report)
     newest = [e.updated_date for e in entries.values() if e.updated_date is not None]
     if newest:
         with sessions.begin() as session:
@@ -86,3 +95,20 @@ def _state_of_entry(
         paid_at,
         entry.updated_date,
     )
+
+
+def _find_deleted_drafts(
+    sessions: sessionmaker[Session], client: LexofficeClient, seen: set[str], report: RunReport
+) -> int:
+    """Followed drafts missing from lexoffice: each is read once; 404 frees its work report."""
+    with sessions.begin() as session:
+        unseen = {str(i) for i in queries.followed_drafts(session)} - seen
+    if not unseen:
+        return 0
+    drafts = VoucherlistQuery(voucher_types=("invoice",), voucher_statuses=("draft",))
+    missing = unseen - {entry.id for entry in client.iter_voucherlist(drafts)}
+    changed = 0
+    for invoice_id in sorted(missing):
+        state = read_invoice_state(client, invoice_id)
+        changed += keep_invoice_state(sessions, uuid.UUID(invoice_id), state, report)
+    return changed

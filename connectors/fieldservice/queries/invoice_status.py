@@ -55,6 +55,17 @@ def work_reports_by_invoice(
     return {invoice_id: report for report, invoice_id in rows if invoice_id is not None}
 
 
+def followed_drafts(session: Session) -> dict[uuid.UUID, WorkReport]:
+    """The invoices lexsync follows that were drafts when last read (or were never read),
+    with their work reports: only a draft can be deleted in lexoffice."""
+    status = WorkReport.lexoffice_invoice_status
+    statement = _with_awaiting_attempt().where(
+        _FOLLOWED_INVOICE.is_not(None), status.is_(None) | (status == "draft")
+    )
+    rows = session.execute(statement.execution_options(populate_existing=True))
+    return {invoice_id: report for report, invoice_id in rows if invoice_id is not None}
+
+
 def earliest_invoiced_at(session: Session) -> dt.datetime | None:
     """When lexsync created the oldest invoice it still follows (an awaiting one: sent)."""
     invoiced = sa.select(sa.func.min(WorkReport.invoiced_at)).where(

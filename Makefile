@@ -47,27 +47,31 @@ test: lint
 
 ## Benchmarks: figures, not pass/fail (BENCHMARKS.md says what they mean and what was measured).
 ## First the load tests marked `bench` (the burst of 1,000 signed webhook callbacks, SQLite and
-## PostgreSQL: its limits hold on an idle machine, so `make test` leaves it out).
+## PostgreSQL: its limits hold on an idle machine, so `make test` leaves it out), and the
+## edit → system latency per event family: embedded, and through a worker (the service as
+## `make up` starts it; 5 edits per family on SQLite and PostgreSQL, quick: 1 on SQLite).
 ## The diff of 100,000 × 100,000, then full syncs against the sandbox in its own process:
 ## 1,000 customers + 5,000 products (first sync at 100 requests/s: at lexoffice's 2/s it would
 ## take about half an hour; then nothing changed and 5 % changed at 2/s), and 10,000 customers
 ## + 5,000 products at 100 requests/s; then the same size with nothing changed at lexoffice's
 ## 2 requests/s against a sandbox answering after 1 s (a slow lexoffice: list pages overlap).
-## About 12 minutes; `make bench BENCH=quick` ≈3 minutes.
+## About 18 minutes; `make bench BENCH=quick` ≈5 minutes.
 BENCH ?= full
 ifeq ($(BENCH),quick)
+BENCH_LIVE := LEXSYNC_LIVE_WORKER_ROUNDS=1 $(BIN)/pytest -q -s -m bench -k "not (worker and postgresql)"
 BENCH_DIFF_SIZE := 20000
 BENCH_SYNC_RUNS := "--customers 200 --products 500 --first-rate 50 --rate 2" \
 	"--customers 1000 --products 1000 --rate 100" \
 	"--customers 1000 --products 1000 --first-rate 100 --rate 2 --latency 1 --scenarios first unchanged"
 else
+BENCH_LIVE := LEXSYNC_LIVE_WORKER_ROUNDS=5 $(BIN)/pytest -q -s -m bench
 BENCH_DIFF_SIZE := 100000
 BENCH_SYNC_RUNS := "--customers 1000 --products 5000 --first-rate 100 --rate 2" \
 	"--customers 10000 --products 5000 --rate 100" \
 	"--customers 10000 --products 5000 --first-rate 100 --rate 2 --latency 1 --scenarios first unchanged"
 endif
 bench: $(STAMP)
-	$(BIN)/pytest -q -s -m bench
+	$(BENCH_LIVE)
 	$(BIN)/python tests/benchmarks/bench_diff.py $(BENCH_DIFF_SIZE)
 	@for run in $(BENCH_SYNC_RUNS); do \
 		echo "== $(BIN)/python -m tests.benchmarks.bench_sync $$run"; \

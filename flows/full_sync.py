@@ -7,7 +7,7 @@ from prefect import flow
 from flows.documents import import_document_types
 from flows.master_data import sync_entities
 from flows.parameters import connection_parameter, directions_parameter, dry_run_parameter
-from tasks.invoice_status import reconcile_invoice_states
+from tasks.invoice_reconcile import reconcile_invoice_states
 from tasks.report import RunReport
 from tasks.run import Frame, Run, run_job
 from tasks.settings import DirectionOverrides

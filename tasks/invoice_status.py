@@ -1,15 +1,19 @@
 """Invoice status back: what became in lexoffice of each invoice lexsync created.
 
 Kept on the work report: the voucher number once finalized, lexoffice's status (draft, open,
-paid, voided, …), the open amount and when it was paid in full. Driven by `invoice.*` and
+paid, voided, …), the open amount and when it was paid in full. Followed alike: the invoices
+of invoiced work reports, and those waiting for a person's decision because lexoffice's
+totals differed (attempt `created`, tasks/invoicing/decisions.py). Driven by `invoice.*` and
 `payment.changed` events (both name the invoice): an invoice lexsync knows costs two reads
 (GET /v1/invoices/{id}, and GET /v1/payments/{id} unless it is a draft); any other invoice
-costs none. The full sync reconciles through the voucherlist (invoices updated since its
-cursor), so a missed event costs nothing but delay.
+costs none. The full sync reconciles (tasks/invoice_reconcile.py), so a missed event costs
+nothing but delay.
 
 An invoice voided (or a draft deleted) in lexoffice frees its work report: completed again, the
-attempt marked failed, so `lexsync invoice` may send a new one. lexsync never re-invoices by
-itself; the report says so, naming the next step.
+attempt marked failed, so `lexsync invoice` may send a new one — for an invoice awaiting a
+decision that is the decision made. lexsync never re-invoices by itself; the report says so,
+naming the next step. An awaiting invoice paid in lexoffice is reported with the way to
+accept it.
 """
 
 from __future__ import annotations
@@ -28,8 +32,7 @@ from connectors.fieldservice import queries
 from connectors.fieldservice.models import InvoiceAttemptStatus, WorkReport, WorkReportStatus
 from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError, ValidationError
-from connectors.lexoffice.models import VoucherlistEntry
-from connectors.lexoffice.voucherlist import VoucherlistQuery
+from connectors.lexoffice.models import Invoice
 from tasks import report_text
 from tasks.invoicing.wording import euro
 from tasks.report import Problem, RunReport
@@ -57,6 +60,11 @@ def read_invoice_state(client: LexofficeClient, invoice_id: str) -> InvoiceState
         invoice = client.get_invoice(invoice_id)
     except NotFoundError:
         return InvoiceState(DELETED)
+    return state_of(client, invoice_id, invoice)
+
+
+def state_of(client: LexofficeClient, invoice_id: str, invoice: Invoice) -> InvoiceState:
+    """The state of an invoice just read; its payments are read unless it is a draft."""
     status = invoice.voucher_status or "draft"
     open_amount, paid_at = None, None
     if status != "draft":
@@ -86,79 +94,51 @@ def update_invoice_states(
     changed = 0
     for invoice_id in sorted(known_ids):
         state = read_invoice_state(client, invoice_id)
-        changed += _apply_one(sessions, uuid.UUID(invoice_id), state, report)
+        changed += keep_invoice_state(sessions, uuid.UUID(invoice_id), state, report)
     return changed
 
 
-@task(cache_policy=NO_CACHE)
-def reconcile_invoice_states(
-    sessions: sessionmaker[Session],
-    client: LexofficeClient,
-    connection: str,
-    report: RunReport,
-) -> int:
-    """The full sync's safety net: invoices the voucherlist shows updated since the cursor
-    (whole days), applied when lexsync knows them. Returns how many work reports changed."""
-    with sessions.begin() as session:
-        since = queries.get_invoice_status_cursor(session, connection)
-        since = since or queries.earliest_invoiced_at(session)
-    if since is None:
-        return 0  # lexsync has created no invoice yet: nothing to read
-    query = VoucherlistQuery(
-        voucher_types=("invoice",),
-        updated_date_from=since.astimezone(BERLIN).date(),
-        sort="updatedDate,ASC",
-    )
-    entries = {entry.id: entry for entry in client.iter_voucherlist(query)}
-    with sessions.begin() as session:
-        known = queries.work_reports_by_invoice(session, (uuid.UUID(i) for i in entries))
-        paid_known = {i for i, r in known.items() if r.lexoffice_paid_at is not None}
-    changed = 0
-    for invoice_id in known:
-        entry = entries[str(invoice_id)]
-        state = _state_of_entry(client, entry, paid_known=invoice_id in paid_known)
-        changed += _apply_one(sessions, invoice_id, state, report)
-    newest = [e.updated_date for e in entries.values() if e.updated_date is not None]
-    if newest:
-        with sessions.begin() as session:
-            queries.set_invoice_status_cursor(session, connection, max(newest))
-    return changed
-
-
-def _state_of_entry(
-    client: LexofficeClient, entry: VoucherlistEntry, paid_known: bool
-) -> InvoiceState:
-    """The voucherlist has all but the paid date: read the payments once when newly paid."""
-    paid_at = None
-    if entry.voucher_status == "paid" and not paid_known:
-        paid_at = client.get_payments(entry.id).paid_date
-    return InvoiceState(
-        entry.voucher_status,
-        entry.voucher_number,
-        entry.open_amount,
-        paid_at,
-        entry.updated_date,
-    )
-
-
-def _apply_one(
+def keep_invoice_state(
     sessions: sessionmaker[Session], invoice_id: uuid.UUID, state: InvoiceState, report: RunReport
 ) -> int:
+    """Apply one invoice's state to its work report and report it; 1 if anything changed."""
     section = report.section(*SECTION)
     with sessions.begin() as session:
         work_report = queries.work_reports_by_invoice(session, [invoice_id]).get(invoice_id)
         if work_report is None:  # freed meanwhile
             section.count("unchanged")
             return 0
+        awaiting = work_report.lexoffice_invoice_id != invoice_id
+        was = work_report.lexoffice_invoice_status
         outcome = apply_invoice_state(session, work_report, invoice_id, state)
         label = f"Arbeitsnachweis {work_report.id}"
         number = work_report.lexoffice_invoice_number
         work_report_id = work_report.id
     if outcome == "freed":
-        section.add_problem(_freed_problem(label, work_report_id, invoice_id, number, state))
+        problem = _freed_problem(label, work_report_id, invoice_id, number, state, awaiting)
+        section.add_problem(problem)
         return 1
     section.count("status updated" if outcome == "updated" else "unchanged")
+    if awaiting and state.status == "paid" and was != "paid":
+        section.add_problem(_paid_awaiting_problem(label, work_report_id, invoice_id, number))
     return 1 if outcome == "updated" else 0
+
+
+def note_invoice_state(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    work_report_id: int,
+    invoice_id: uuid.UUID,
+    invoice: Invoice,
+) -> None:
+    """Keep the state of an invoice the invoice run just read (its totals differed), so the
+    work report shows the invoice that now awaits a decision. Voided or deleted is left to
+    the events and the full sync, which free the work report and report it."""
+    state = state_of(client, str(invoice_id), invoice)
+    with sessions.begin() as session:
+        work_report = queries.get_work_report(session, work_report_id)
+        if work_report is not None and state.status not in FREEING:
+            apply_invoice_state(session, work_report, invoice_id, state)
 
 
 def apply_invoice_state(
@@ -172,9 +152,11 @@ def apply_invoice_state(
     if state.status in FREEING:
         _free(session, work_report, invoice_id, state)
         return "freed"
+    # A draft has no number (a number kept from a voided invoice is not this one's).
+    kept_number = None if state.status == "draft" else work_report.lexoffice_invoice_number
     values = {
         "lexoffice_invoice_status": state.status,
-        "lexoffice_invoice_number": state.voucher_number or work_report.lexoffice_invoice_number,
+        "lexoffice_invoice_number": state.voucher_number or kept_number,
         "lexoffice_open_amount": state.open_amount,
         "lexoffice_paid_at": state.paid_at or _kept_paid_at(work_report, state),
     }
@@ -229,16 +211,42 @@ def invoice_state_text(work_report: WorkReport) -> str:
         parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")
     if work_report.lexoffice_paid_at is not None:
         parts.append(f"bezahlt am {work_report.lexoffice_paid_at.astimezone(BERLIN):%d.%m.%Y}")
+    if work_report.lexoffice_invoice_id is None:  # listed, not invoiced: its totals differed
+        parts.append(f"Summen weichen ab, wartet auf Entscheidung ({_decide(work_report.id)})")
     return ", ".join(parts)
 
 
+def _decide(work_report_id: int) -> str:
+    return f"`lexsync invoice {work_report_id} --accept` oder `--void`"
+
+
 def _freed_problem(
-    label: str, work_report_id: int, invoice_id: uuid.UUID, number: str | None, state: InvoiceState
+    label: str,
+    work_report_id: int,
+    invoice_id: uuid.UUID,
+    number: str | None,
+    state: InvoiceState,
+    awaiting: bool,
 ) -> Problem:
     how = "storniert" if state.status == "voided" else "gelöscht"
     name = f"Rechnung {number}" if number else "Der Rechnungsentwurf"
+    decided = (
+        " Damit ist über die Rechnung mit abweichenden Summen entschieden." if awaiting else ""
+    )
     message = (
-        f"{name} wurde in lexoffice {how}; der Arbeitsnachweis ist wieder offen. lexsync "
-        f"rechnet nicht von selbst neu ab: bei Bedarf `lexsync invoice {work_report_id}`."
+        f"{name} wurde in lexoffice {how}; der Arbeitsnachweis ist wieder offen.{decided} "
+        f"lexsync rechnet nicht von selbst neu ab: bei Bedarf `lexsync invoice {work_report_id}`."
+    )
+    return Problem("skip", label, message, local_id=work_report_id, lexoffice_id=str(invoice_id))
+
+
+def _paid_awaiting_problem(
+    label: str, work_report_id: int, invoice_id: uuid.UUID, number: str | None
+) -> Problem:
+    message = (
+        f"Rechnung {number or invoice_id} ist in lexoffice bezahlt, wartet aber noch auf die "
+        "Entscheidung über ihre abweichenden Summen; der Arbeitsnachweis ist noch nicht als "
+        f"abgerechnet markiert. Nächster Schritt: `lexsync invoice {work_report_id} --accept` "
+        "übernimmt sie so."
     )
     return Problem("skip", label, message, local_id=work_report_id, lexoffice_id=str(invoice_id))

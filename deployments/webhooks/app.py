@@ -32,6 +32,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from deployments.webhooks.config import CALLBACK_PATH
 from deployments.webhooks.events import HANDLED_EVENTS, parse_event
+from deployments.webhooks.following import WantedEvents
 from deployments.webhooks.intake import GroupWriter
 from deployments.webhooks.signature import signature_valid
 from deployments.webhooks.store import EventStore
@@ -63,9 +64,10 @@ class Destination:
     connection: str
     store: EventStore
     notify: Callable[[], None]
-    # The event types the connection's settings need (as subscribed); the rest are
-    # acknowledged and dropped (a switched-off import, a subscription not yet removed).
-    wanted: frozenset[str] = frozenset(HANDLED_EVENTS)
+    # The event types the connection's settings need (as subscribed), followed while the
+    # receiver runs; the rest are acknowledged and dropped (a switched-off import, a
+    # subscription not yet removed).
+    wanted: WantedEvents = field(default_factory=lambda: WantedEvents(HANDLED_EVENTS))
     writer: GroupWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +143,7 @@ async def _handle(receiver: Receiver, request: Request) -> tuple[int, str]:
     destination = receiver.destinations.get(event.organization_id)
     if destination is None:
         return 403, "unknown organization"
-    if event.event_type.lower() not in destination.wanted:
+    if event.event_type.lower() not in await destination.wanted.types():
         return 200, "ignored"
     try:
         stored = await destination.writer.record(event)

@@ -48,6 +48,9 @@ class ReceiverSettings:
     redispatch_after_seconds: float = 900.0
     # How often the dispatcher looks for leftovers without being woken (restarts, failed runs).
     idle_check_seconds: float = 60.0
+    # A connection's settings (which events it wants) are re-read at most this often while
+    # events arrive: a switched import takes effect within it (following.py says why).
+    settings_ttl_seconds: float = 5.0
     deployment: str = DEPLOYMENT
 
     def key_source(self) -> str | None:

@@ -24,6 +24,7 @@ from deployments.webhooks.dispatcher import (
     in_process_starter,
     prefect_starter,
 )
+from deployments.webhooks.following import WantedEvents
 from deployments.webhooks.public_key import receiver_public_key
 from deployments.webhooks.signature import PublicKeyError
 from deployments.webhooks.store import EventStore
@@ -31,6 +32,7 @@ from tasks.connection import LexsyncConnection, MissingApiKeyError, load_connect
 from tasks.connection_registry import active_connection_names
 from tasks.resources import system_sessions
 from tasks.schema import OutdatedSchemaError, require_current_schema
+from tasks.settings import SyncSettings
 from tasks.subscriptions import wanted_event_types
 
 
@@ -39,6 +41,12 @@ class ReceiverSetupError(RuntimeError):
 
 
 StarterFor = Callable[[str], Starter]  # a connection's name → how its batches are started
+SettingsFor = Callable[[str], SyncSettings]  # a connection's name → its settings, read now
+
+
+def block_settings(name: str) -> SyncSettings:
+    """The connection's settings as its block holds them now (one Prefect API call)."""
+    return load_connection(name).settings
 
 
 @dataclass
@@ -74,13 +82,17 @@ def build_receiver(
     with_button: bool = False,
     connections: Mapping[str, LexsyncConnection] | None = None,
     starter_for: StarterFor | None = None,
+    follow: SettingsFor | None = None,
 ) -> ReceiverRuntime:
     """The receiver for `connections` (default: `settings.connections`, else every active one).
 
     `connection` (with `starter`) is the one-connection form, named `settings.connection`.
     A connection that cannot be served (no organizationId, no key, an old database) is left
     out and named in `skipped`, so one company's broken setup never silences the others';
-    with nothing left to serve the receiver refuses to build.
+    with nothing left to serve the receiver refuses to build. Which events each connection
+    wants follows its settings as `follow` reads them (at most every
+    `settings.settings_ttl_seconds`); connections loaded here follow their blocks, those
+    handed in keep the settings they carry unless `follow` is given.
     """
     try:  # first: without the key nothing else matters
         public_key = receiver_public_key(settings.key_source())
@@ -91,6 +103,8 @@ def build_receiver(
         if starter is not None:
             starter_for = _constant(starter)
     single = connections is not None and len(connections) == 1
+    if connections is None:
+        follow = follow or block_settings
     chosen = dict(connections) if connections is not None else _load_connections(settings)
     mode, starter_for = _starters(settings, starter_for)
     destinations: dict[uuid.UUID, Destination] = {}
@@ -111,7 +125,7 @@ def build_receiver(
             continue
         store = EventStore(system_sessions(conn.database_url))
         dispatchers[name] = Dispatcher(store, starter_for(name), settings)
-        wanted = frozenset(wanted_event_types(conn.settings))
+        wanted = _wanted_events(name, conn, follow, settings.settings_ttl_seconds)
         destinations[organization] = Destination(name, store, dispatchers[name].notify, wanted)
     if not destinations:
         raise ReceiverSetupError(f"no connection can be served: {skipped or 'none configured'}")
@@ -121,6 +135,19 @@ def build_receiver(
         receiver, _each(dispatchers, "start"), _each(dispatchers, "stop"), extra
     )
     return ReceiverRuntime(app, receiver, dispatchers, mode, skipped)
+
+
+def _wanted_events(
+    name: str, conn: LexsyncConnection, follow: SettingsFor | None, ttl_seconds: float
+) -> WantedEvents:
+    initial = wanted_event_types(conn.settings)
+    if follow is None:
+        return WantedEvents(initial, name=name)
+    return WantedEvents(initial, _event_types_of(name, follow), ttl_seconds, name=name)
+
+
+def _event_types_of(name: str, follow: SettingsFor) -> Callable[[], tuple[str, ...]]:
+    return lambda: wanted_event_types(follow(name))
 
 
 def _load_connections(settings: ReceiverSettings) -> dict[str, LexsyncConnection]:

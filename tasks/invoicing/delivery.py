@@ -24,6 +24,7 @@ from connectors.lexoffice.errors import LexofficeError, NotFoundError, OutcomeUn
 from connectors.lexoffice.models import Invoice
 from connectors.lexoffice.voucherlist import VoucherlistQuery
 from tasks import error_text
+from tasks.invoice_status import note_invoice_state
 from tasks.invoicing.attempts import AttemptState, NextStep, note_outcome, retake_unconfirmed
 from tasks.invoicing.errors import (
     InvoiceRefusedError,
@@ -174,7 +175,8 @@ def check_and_mark(
     """Read the invoice back, compare its totals to the cent, mark the work report invoiced.
 
     Totals that differ strand nothing: the invoice is recorded on the attempt with both
-    totals and TotalsMismatchError says how a person accepts or voids it.
+    totals, its state (number, status) on the work report, and TotalsMismatchError says how
+    a person accepts or voids it.
     """
     invoice = _read_back(sessions, client, plan, delivered)
     expected, actual = delivered.state.expected, lexoffice_totals(invoice)
@@ -185,6 +187,8 @@ def check_and_mark(
         )
         record_difference(sessions, plan.work_report_id, delivered.invoice_id, url, actual)
         note_outcome(sessions, plan.work_report_id, InvoiceAttemptStatus.CREATED, error=message)
+        # Followed from now on like any invoice lexsync created (tasks/invoice_status.py).
+        note_invoice_state(sessions, client, plan.work_report_id, delivered.invoice_id, invoice)
         raise TotalsMismatchError(plan.record, "totals", message)
     mark_invoiced(sessions, plan.work_report_id, delivered.invoice_id, invoice.voucher_number, url)
     return InvoiceResult(

@@ -41,6 +41,7 @@ from connectors.fieldservice.queries.documents import (
 )
 from connectors.fieldservice.queries.invoice_status import (
     earliest_invoiced_at,
+    followed_drafts,
     get_invoice_status_cursor,
     invoiced_work_reports,
     set_invoice_status_cursor,
@@ -105,6 +106,7 @@ __all__ = [
     "drop_pending_create",
     "earliest_invoiced_at",
     "find_customer_by_address",
+    "followed_drafts",
     "forget_marked_link",
     "get_activity_by_name",
     "get_cursors",

@@ -131,8 +131,11 @@ def _notify_edit(request: Request, org: OrgStore, resource: Resource, old: dict,
 
 
 async def delete_record(request: Request) -> Response:
-    """The user deletes the record in the web app (`*.deleted` webhook)."""
+    """The user deletes the record in the web app (`*.deleted` webhook). Like lexoffice's
+    app, only a draft invoice can be deleted; a finalized one is voided (storniert)."""
     org, resource, stored = _stored(request)
+    if resource.collection == "invoices" and stored.get("voucherStatus") != "draft":
+        raise ApiError(409, message="only a draft invoice can be deleted; void it instead")
     del org.collection(resource.collection)[stored["id"]]
     runtime_of(request).emit(org, f"{resource.event}.deleted", stored["id"])
     return Response(status_code=204)

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.lexoffice.sandbox import SandboxConfig, SandboxServer
 from connectors.lexoffice.sandbox.demo import PRODUCTS, SERVICES
-from tests.support.sandbox import company
+from tests.support.sandbox import company, invoice
 
 
 def test_seeding_10000_contacts_is_fast(sandbox: SandboxServer, api: httpx.Client) -> None:
@@ -77,6 +77,19 @@ def test_user_delete_removes_the_record(sandbox: SandboxServer, api: httpx.Clien
     assert api.get(f"/v1/contacts/{created['id']}").status_code == 404
     assert sandbox.control.delete(f"/contacts/{created['id']}").status_code == 404
     assert sandbox.control.patch("/things/1", json={}).status_code == 404
+
+
+def test_a_user_deletes_a_draft_invoice_only_and_it_is_then_404(
+    sandbox: SandboxServer, api: httpx.Client
+) -> None:
+    draft = api.post("/v1/invoices", json=invoice()).json()["id"]
+    final = api.post("/v1/invoices", json=invoice(), params={"finalize": "true"}).json()["id"]
+
+    assert sandbox.control.delete(f"/invoices/{final}").status_code == 409  # void it instead
+    assert sandbox.control.delete(f"/invoices/{draft}").status_code == 204
+
+    assert api.get(f"/v1/invoices/{draft}").status_code == 404  # as lexoffice: gone
+    assert api.get(f"/v1/invoices/{final}").status_code == 200
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])

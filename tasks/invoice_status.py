@@ -197,16 +197,17 @@ def _free(
 def invoice_state_text(work_report: WorkReport) -> str:
     """The invoice's state in words, e.g. "RE0001 offen, Restbetrag 19,00 €"."""
     status = work_report.lexoffice_invoice_status
-    number = work_report.lexoffice_invoice_number or "Entwurf ohne Nummer"
+    number = work_report.lexoffice_invoice_number
     if status in FREEING and work_report.lexoffice_invoice_id is not None:
         status = None  # invoiced anew since: the new invoice's state is not read yet
     if status in FREEING:
         return (
-            f"{number} in lexoffice {report_text.voucher_status(status)}: wieder abrechenbar "
+            f"{number or 'Entwurf ohne Nummer'} in lexoffice "
+            f"{report_text.voucher_status(status)}: wieder abrechenbar "
             f"(`lexsync invoice {work_report.id}`, nicht automatisch)"
         )
     words = report_text.voucher_status(status) if status else "Stand noch nicht gelesen"
-    parts = [f"{number} {words}"]
+    parts = [f"{number} {words}" if number else f"{words}, noch ohne Rechnungsnummer"]
     if status not in (None, "draft") and work_report.lexoffice_open_amount is not None:
         parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")
     if work_report.lexoffice_paid_at is not None:

@@ -33,8 +33,8 @@ def customer_label(customer: Customer) -> str:
 
 
 def euro(amount: Decimal) -> str:
-    """An amount as Germans write it: `1.234,56 €` (always two places)."""
-    return f"{german(amount, 2)} €"
+    """An amount as Germans write it: `1.234,56 €` (always two places), the report's way."""
+    return report_text.amount(amount)
 
 
 def totals_text(totals: Totals) -> str:

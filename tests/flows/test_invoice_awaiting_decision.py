@@ -77,7 +77,7 @@ def test_invoice_awaiting_a_decision_is_followed_and_shown_paid(
     assert "RE0001 ist in lexoffice bezahlt" in problem.message
     assert f"lexsync invoice {work_report_id} --accept" in problem.message
     shown = invoice_state_text(paid)
-    assert shown.startswith("RE0001 bezahlt, Restbetrag 0,00 €, bezahlt am ")
+    assert shown.startswith("RE0001 bezahlt, Restbetrag 0,00\u00a0€, bezahlt am ")
     assert "wartet auf Entscheidung" in shown
 
     name = connection_name(connection)  # the person accepts it: invoiced, state kept

@@ -142,7 +142,7 @@ def test_a_rerun_after_a_worker_died_mid_request_checks_the_found_invoice_to_the
     assert lines[11]["quantity"] == 1 and lines[11]["unitPrice"]["netAmount"] == 78
     lines[11]["unitPrice"]["netAmount"] = 78.01  # a user edits the draft: +0.01 €
     sandbox.control.patch(f"/invoices/{created}", json={"lineItems": lines}).raise_for_status()
-    with pytest.raises(TotalsMismatchError, match=r"lexoffice: netto 849,63 €"):
+    with pytest.raises(TotalsMismatchError, match=r"lexoffice: netto 849,63\u00a0€"):
         create_invoice(seeded.work_report_id, name)
     assert report_state(sessions, seeded.work_report_id) == (
         WorkReportStatus.COMPLETED,

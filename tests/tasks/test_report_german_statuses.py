@@ -35,3 +35,9 @@ def test_status_text_names_each_voucher_state_as_the_report_does(status: str) ->
 def test_a_state_not_yet_read_and_an_unknown_one_are_said_plainly() -> None:
     assert invoice_state_text(invoiced(None)) == "RE0001 Stand noch nicht gelesen"
     assert report_text.voucher_status(None) == "(unbekannt)"
+
+
+def test_a_draft_without_a_number_is_named_once() -> None:
+    draft = WorkReport(id=5, lexoffice_invoice_id=uuid.uuid4(), lexoffice_invoice_status="draft")
+
+    assert invoice_state_text(draft) == "Entwurf, noch ohne Rechnungsnummer"

@@ -1,15 +1,10 @@
 """The `lexsync` command for admins and scripts.
 
-Exit codes scripts can trust (every command):
-  0  done without problems: every check passed, every record went through
-  3  done with problems: records failed, conflicts or records held back (see the report),
-     or open errors (`status`)
-  1  the run failed (see the message and the run in Prefect)
-  2  configuration or input error, nothing was run: unknown option, no API key, a refused
-     key, an unreachable lexoffice or database, an unknown connection, a database not at the
-     newest schema, a work report that cannot be invoiced, a check that failed (`check`)
-130 means interrupted (Ctrl-C or SIGTERM). `--debug` shows the full traceback of an error.
-Without PREFECT_API_URL a command starts one temporary Prefect server and stops it on exit.
+Its help (`DESCRIPTION`, German: the admin reads it) holds the exit codes scripts can trust,
+the same for every command: 0 no problems, 3 done with problems, 1 the run failed, 2 a
+configuration or input error (nothing was run), 130 interrupted. `--debug` shows the full
+traceback of an error. Without PREFECT_API_URL a command starts one temporary Prefect server
+and stops it on exit.
 """
 
 from __future__ import annotations
@@ -32,6 +27,7 @@ import deployments.cli_status as cli_status
 import deployments.cli_subscribe as cli_subscribe
 import deployments.cli_sync as cli_sync
 import deployments.cli_up as cli_up
+from deployments.cli_help import GermanArgumentParser
 from deployments.cli_prefect import local_prefect_database_exists, prefect_api
 from deployments.cli_support import (
     EXIT_FAILED,
@@ -46,16 +42,32 @@ Command = Callable[[argparse.Namespace], int]
 # cannot exist while no Prefect database does (then the environment's default is used).
 NO_PREFECT = frozenset({"sandbox", "up", "down"})
 BLOCKS_ONLY = frozenset({"check", "db"})
+DESCRIPTION = """\
+lexsync gleicht die Datenbank des Handwerksbetriebs mit lexoffice ab.
+
+Exit-Codes, auf die sich Skripte verlassen können (bei jedem Befehl):
+  0  fertig ohne Probleme: jede Prüfung bestanden, jeder Datensatz übertragen
+  3  fertig mit Problemen: Datensätze mit Fehler, Konflikte oder zurückgehaltene Datensätze
+     (siehe Bericht), oder offene Fehler (`status`)
+  1  der Lauf ist fehlgeschlagen (siehe Meldung und den Lauf in Prefect)
+  2  Fehler in Konfiguration oder Aufruf, nichts ausgeführt: unbekannte Option, kein oder ein
+     abgelehnter API-Schlüssel, lexoffice oder Datenbank nicht erreichbar, unbekannte
+     Verbindung, Datenbank nicht auf dem neuesten Schema, ein Arbeitsnachweis, der sich nicht
+     abrechnen lässt, eine fehlgeschlagene Prüfung (`check`)
+130 abgebrochen (Strg+C oder SIGTERM). `--debug` zeigt bei einem Fehler den ganzen Traceback.
+Ohne PREFECT_API_URL startet ein Befehl einen vorübergehenden Prefect-Server und beendet ihn
+am Ende wieder.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lexsync",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the exit-code table
+    parser = GermanArgumentParser(prog="lexsync", description=DESCRIPTION)
+    parser.add_argument(
+        "--debug", action="store_true", help="bei Fehlern den ganzen Traceback zeigen"
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command", required=True, title="Befehle", metavar="BEFEHL"
+    )
     for module in (
         cli_sandbox,
         cli_demo,

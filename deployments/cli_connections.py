@@ -33,26 +33,43 @@ from deployments.cli_support import (
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("connections", help="the companies (connections) lexsync syncs")
-    actions = parser.add_subparsers(dest="connections_action", required=True)
-    add = actions.add_parser("add", help="add a company, its key checked with lexoffice")
-    add.add_argument("name", help="lower-case letters, digits and dashes, e.g. meier-elektro")
-    add.add_argument("--database-url", required=True, help="the company's system database")
-    add.add_argument("--base-url", default=None, help="lexoffice API base URL (a sandbox)")
-    add.add_argument("--rate", type=float, default=2.0, help="lexoffice requests/s (2)")
-    add.add_argument("--api-key-file", default=None, help="read the key from FILE ('-': stdin)")
-    add.add_argument("--webhook-callback-url", default=None)
-    add.add_argument("--migrate", action="store_true", help="bring the database to the schema")
-    add.add_argument("--replace", action="store_true", help="replace a connection of this name")
+    parser = commands.add_parser(
+        "connections", help="die Firmen (Verbindungen), die lexsync abgleicht"
+    )
+    actions = parser.add_subparsers(
+        dest="connections_action", required=True, title="Aktionen", metavar="AKTION"
+    )
+    add = actions.add_parser("add", help="eine Firma anlegen, ihr Schlüssel bei lexoffice geprüft")
+    add.add_argument("name", help="Kleinbuchstaben, Ziffern und Bindestriche, z. B. meier-elektro")
+    add.add_argument("--database-url", required=True, help="die Systemdatenbank der Firma")
+    add.add_argument(
+        "--base-url", default=None, help="Basis-URL der lexoffice-API (z. B. einer Sandbox)"
+    )
+    add.add_argument("--rate", type=float, default=2.0, help="Anfragen pro Sekunde (2)")
+    add.add_argument(
+        "--api-key-file",
+        default=None,
+        metavar="DATEI",
+        help="den Schlüssel aus DATEI lesen ('-': stdin)",
+    )
+    add.add_argument(
+        "--webhook-callback-url", default=None, help="die öffentliche URL des Webhook-Empfängers"
+    )
+    add.add_argument(
+        "--migrate", action="store_true", help="die Datenbank auf das neueste Schema bringen"
+    )
+    add.add_argument(
+        "--replace", action="store_true", help="eine Verbindung dieses Namens ersetzen"
+    )
     add.set_defaults(run=run_add)
-    actions.add_parser("list", help="every connection").set_defaults(run=run_list)
+    actions.add_parser("list", help="alle Verbindungen").set_defaults(run=run_list)
     for action, helptext in (
-        ("enable", "include the connection in syncs again"),
-        ("disable", "leave the connection out of every sync"),
-        ("remove", "delete the connection (its data stays where it is)"),
+        ("enable", "die Verbindung wieder abgleichen"),
+        ("disable", "die Verbindung bei jedem Abgleich auslassen"),
+        ("remove", "die Verbindung löschen (ihre Daten bleiben, wo sie sind)"),
     ):
         sub = actions.add_parser(action, help=helptext)
-        sub.add_argument("name")
+        sub.add_argument("name", help="der Name der Verbindung")
         sub.set_defaults(run=run_change)
 
 

@@ -18,13 +18,13 @@ from deployments.cli_support import (
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("db", help="the system database's schema")
-    actions = parser.add_subparsers(dest="db_action", required=True)
-    upgrade = actions.add_parser("upgrade", help="migrate the database to the newest schema")
-    add_connection_argument(upgrade)
-    upgrade.add_argument(
-        "--url", default=None, help="this database URL instead of the connection's"
+    parser = commands.add_parser("db", help="das Schema der Systemdatenbank")
+    actions = parser.add_subparsers(
+        dest="db_action", required=True, title="Aktionen", metavar="AKTION"
     )
+    upgrade = actions.add_parser("upgrade", help="die Datenbank auf das neueste Schema migrieren")
+    add_connection_argument(upgrade)
+    upgrade.add_argument("--url", default=None, help="diese Datenbank-URL statt der der Verbindung")
     upgrade.set_defaults(run=run)
 
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     head = head_revision()
     if before == head:
-        print(f"{safe_url(url)}: already at the newest schema ({head})")
+        print(f"{safe_url(url)}: schon auf dem neuesten Schema ({head})")
     else:
-        print(f"{safe_url(url)}: migrated from {before or '(empty)'} to {head}")
+        print(f"{safe_url(url)}: migriert von {before or '(leer)'} auf {head}")
     return EXIT_OK

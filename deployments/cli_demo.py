@@ -32,20 +32,22 @@ DEMO_SANDBOX_STATE = Path("var/demo-sandbox.json")
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("demo", help="full sync of demo data against the sandbox")
+    parser = commands.add_parser(
+        "demo", help="Vollabgleich mit Demodaten gegen die lexoffice-Sandbox"
+    )
     parser.add_argument(
         "--rps",
         type=float,
         default=10.0,
-        help="the sandbox's requests/s (lexoffice allows 2; the demo runs faster by default)",
+        help="Anfragen pro Sekunde der Sandbox (lexoffice erlaubt 2; die Demo läuft schneller)",
     )
     parser.add_argument(
-        "--yes", action="store_true", help="with LEXOFFICE_API_KEY: write without asking"
+        "--yes", action="store_true", help="mit LEXOFFICE_API_KEY: ohne Rückfrage schreiben"
     )
     parser.add_argument(
         "--fresh",
         action="store_true",
-        help="seed both sides anew (otherwise a repeated demo syncs the same data again)",
+        help="beide Seiten neu anlegen (sonst gleicht eine wiederholte Demo dieselben Daten ab)",
     )
     parser.set_defaults(run=run)
 
@@ -55,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
         return _sync_real_account(args.yes)
     if not _demo_extra_installed():
         print(
-            "error: the demo data needs the demo extra: pip install -e '.[demo]' "
-            "(make demo installs it)",
+            "lexsync: die Demodaten brauchen das Extra demo: pip install -e '.[demo]' "
+            "(make demo installiert es)",
             file=sys.stderr,
         )
         return 2
@@ -104,7 +106,7 @@ def _sync_real_account(yes: bool) -> int:
     from deployments.cli_sync import run as sync
 
     url = os.environ.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
-    print(f"LEXOFFICE_API_KEY is set: full sync of {url} with the real lexoffice account")
+    print(f"LEXOFFICE_API_KEY ist gesetzt: Vollabgleich von {url} mit dem echten lexoffice-Konto")
     migrate(url)
     return sync(argparse.Namespace(entity=None, dry_run=False, yes=yes, connection="default"))
 

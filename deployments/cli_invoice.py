@@ -33,26 +33,37 @@ from deployments.cli_support import (
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("invoice", help="invoice one completed work report now")
-    parser.add_argument("work_report_id", type=int, metavar="WORK_REPORT_ID")
+    parser = commands.add_parser(
+        "invoice", help="einen abgeschlossenen Arbeitsnachweis jetzt abrechnen"
+    )
+    parser.add_argument(
+        "work_report_id",
+        type=int,
+        metavar="WORK_REPORT_ID",
+        help="die Nummer des Arbeitsnachweises",
+    )
     what = parser.add_mutually_exclusive_group()
     what.add_argument(
-        "--finalize", action="store_true", help="finalize it (default: a draft in lexoffice)"
+        "--finalize",
+        action="store_true",
+        help="die Rechnung festschreiben (sonst ein Entwurf in lexoffice)",
     )
     what.add_argument(
         "--accept",
         action="store_true",
-        help="accept the created invoice whose totals differ, as lexoffice has it",
+        help="die erstellte Rechnung mit abweichenden Summen so nehmen, wie lexoffice sie hat",
     )
     what.add_argument(
         "--new-contact",
         action="store_true",
-        help="unlink the customer from its deleted lexoffice contact (re-created on invoicing)",
+        help="den Kunden von seinem gelöschten lexoffice-Kontakt lösen (beim Abrechnen neu "
+        "angelegt)",
     )
     what.add_argument(
         "--void",
         action="store_true",
-        help="forget the created invoice once it is deleted or voided in lexoffice",
+        help="die erstellte Rechnung vergessen, sobald sie in lexoffice gelöscht oder storniert "
+        "ist",
     )
     add_connection_argument(parser)
     parser.set_defaults(run=run)
@@ -64,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.accept or args.void or args.new_contact:
         return decide(args)
-    connection, _ = prepare(args.connection)
-    require_invoiceable(connection.database_url, args.work_report_id)
+    connection_block, _ = prepare(args.connection)
+    require_invoiceable(connection_block.database_url, args.work_report_id)
     with working(f"Rechnung für Arbeitsnachweis {args.work_report_id}"):
         outcome = run_flow(
             create_invoice, args.work_report_id, args.connection, finalize=args.finalize
@@ -128,14 +139,14 @@ def decide(args: argparse.Namespace) -> int:
     from tasks.resources import lexoffice_client, system_sessions
 
     try:
-        connection = load_active_connection(args.connection)
-        sessions = system_sessions(connection.database_url)
+        connection_block = load_active_connection(args.connection)
+        sessions = system_sessions(connection_block.database_url)
         if args.new_contact:
             print(forget_deleted_contact(sessions, args.work_report_id))
             return EXIT_OK
-        with lexoffice_client(connection.lexoffice_settings()) as client:
+        with lexoffice_client(connection_block.lexoffice_settings()) as client:
             if args.accept:
-                app_url = connection.settings.invoicing.app_base_url
+                app_url = connection_block.settings.invoicing.app_base_url
                 decided = accept_invoice(sessions, client, args.work_report_id, app_url)
             else:
                 decided = void_invoice(sessions, client, args.work_report_id)

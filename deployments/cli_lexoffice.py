@@ -14,7 +14,7 @@ from deployments.cli_support import ConfigurationError
 PROBE_SETTINGS: dict[str, Any] = {"max_attempts": 1, "connect_timeout": 5.0, "read_timeout": 15.0}
 
 
-def profile_of(connection: Any) -> Any:
+def profile_of(connection_block: Any) -> Any:
     """lexoffice's /v1/profile for the connection's key, or a ConfigurationError saying why."""
     from connectors.lexoffice.client import LexofficeClient
     from connectors.lexoffice.errors import (
@@ -26,9 +26,9 @@ def profile_of(connection: Any) -> Any:
     from tasks.connection import MissingApiKeyError
     from tasks.error_text import lexoffice_error
 
-    base_url = connection.lexoffice_base_url
+    base_url = connection_block.lexoffice_base_url
     try:
-        with LexofficeClient(connection.lexoffice_settings(**PROBE_SETTINGS)) as client:
+        with LexofficeClient(connection_block.lexoffice_settings(**PROBE_SETTINGS)) as client:
             return client.get_profile()
     except MissingApiKeyError:
         raise ConfigurationError(

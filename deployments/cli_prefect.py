@@ -149,7 +149,8 @@ class TemporaryServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ServerStartError(
-                    f"the temporary Prefect server exited (code {self.process.returncode}): "
+                    "der vorübergehende Prefect-Server hat sich beendet "
+                    f"(Exit-Code {self.process.returncode}): "
                     f"{self._log_tail()}"
                 )
             with contextlib.suppress(httpx.HTTPError):
@@ -157,7 +158,7 @@ class TemporaryServer:
                     return
             time.sleep(0.2)
         raise ServerStartError(
-            f"the temporary Prefect server did not answer within {STARTUP_SECONDS:.0f} s: "
+            f"der vorübergehende Prefect-Server antwortet nach {STARTUP_SECONDS:.0f} s nicht: "
             f"{self._log_tail()}"
         )
 

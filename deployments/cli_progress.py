@@ -62,7 +62,7 @@ def show_newest(progress: Progress, bar: Any, what: str, run_tag: str) -> None:
     """Moves the bar to the newest progress of the runs tagged `run_tag` (if there is one)."""
     artifact = newest_progress(run_tag)
     if artifact is not None:
-        label = f"{what}: {artifact.description or 'working'}"
+        label = f"{what}: {artifact.description or 'läuft'}"
         progress.update(bar, description=label, total=100.0, completed=float(artifact.data))
 
 

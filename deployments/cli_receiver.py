@@ -20,32 +20,42 @@ from typing import Any
 from deployments.cli_support import EXIT_INTERRUPTED, error
 from deployments.webhooks.config import CALLBACK_PATH, LEXOFFICE_PUBLIC_KEY_URL, PUBLIC_KEY_ENV
 
+# Where the customer flow runs of the events are started (ReceiverRuntime.mode), in German.
+MODES = {
+    "prefect": "über den Prefect-Server",
+    "in-process": "in diesem Prozess",
+    "custom": "eigener Starter",
+}
+
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("receiver", help="run the lexoffice webhook receiver")
-    parser.add_argument("--host", default="127.0.0.1", help="listen address (proxy in front)")
-    parser.add_argument("--port", type=int, default=8787)
+    parser = commands.add_parser("receiver", help="den Webhook-Empfänger für lexoffice betreiben")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="Adresse, auf der er lauscht (ein Proxy davor)"
+    )
+    parser.add_argument("--port", type=int, default=8787, help="Port, auf dem er lauscht")
     parser.add_argument(
         "--connection",
         action="append",
         default=None,
-        help="serve this connection (repeatable; default: every active connection)",
+        metavar="NAME",
+        help="diese Verbindung bedienen (mehrfach möglich; sonst jede aktive Verbindung)",
     )
     parser.add_argument(
         "--public-key",
         default=None,
-        help=f"lexoffice's webhook public key: a PEM path or URL (default: ${PUBLIC_KEY_ENV}, "
-        f"else {LEXOFFICE_PUBLIC_KEY_URL}, fetched once and cached, with the copy pinned in "
-        "the package as fallback)",
+        help=f"der öffentliche Webhook-Schlüssel von lexoffice: PEM-Datei oder URL (sonst "
+        f"${PUBLIC_KEY_ENV}, sonst {LEXOFFICE_PUBLIC_KEY_URL}, einmal geladen und "
+        "zwischengespeichert, mit der im Paket hinterlegten Kopie als Rückfall)",
     )
     parser.add_argument(
-        "--batch-size", type=int, default=100, help="contacts per customer flow run"
+        "--batch-size", type=int, default=100, help="Kontakte je Flow-Lauf für Kunden"
     )
     parser.add_argument(
         "--quiet-seconds",
         type=float,
         default=1.0,
-        help="a burst ends after this long without events",
+        help="Sekunden ohne Ereignis, nach denen eine Folge von Ereignissen abgeschlossen ist",
     )
     parser.set_defaults(run=run)
 
@@ -76,7 +86,7 @@ def _start_and_serve(args: argparse.Namespace, stop: Any) -> int:
     try:
         runtime = build_receiver(settings, with_button=True, starter_for=starter_for)
     except ReceiverSetupError as failure:
-        print(f"lexsync receiver: not started: {failure}")
+        print(f"lexsync receiver: nicht gestartet: {failure}")
         return 2
     if not stop.requested:
         _announce(runtime, args, in_process)
@@ -90,9 +100,10 @@ def _announce(runtime: Any, args: argparse.Namespace, in_process: bool) -> None:
     served = ", ".join(sorted(runtime.dispatchers))
     mode = "in-process" if in_process else runtime.mode
     print(
-        f"webhook receiver for {served} on "
-        f"http://{args.host}:{args.port}{CALLBACK_PATH} (flow runs: {mode})",
+        f"Webhook-Empfänger für {served} auf "
+        f"http://{args.host}:{args.port}{CALLBACK_PATH} (Flow-Läufe: {MODES.get(mode, mode)})",
         flush=True,
     )
     for name, reason in sorted(runtime.skipped.items()):
-        print(f"  not served: {name}: {reason}", flush=True)
+        # The reason is the receiver's own (deployments/webhooks/runtime.py).
+        print(f"  nicht bedient: {name}: {reason}", flush=True)

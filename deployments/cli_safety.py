@@ -28,7 +28,7 @@ def is_real_account(base_url: str) -> bool:
     return (urlsplit(base_url).hostname or "") not in hosts
 
 
-def require_same_organization(connection: Any, profile: Any) -> None:
+def require_same_organization(connection_block: Any, profile: Any) -> None:
     """ConfigurationError when the connection or its database belongs to another organization.
 
     The database records no organization of its own; what it holds says it: the
@@ -36,12 +36,13 @@ def require_same_organization(connection: Any, profile: Any) -> None:
     few sampled links exists in this account, they were made in another one).
     """
     organization = str(profile.organization_id)
-    if connection.organization_id and str(connection.organization_id) != organization:
-        raise _other_organization(str(connection.organization_id), organization)
-    others = _webhook_organizations(connection.database_url) - {organization}
+    expected = connection_block.organization_id
+    if expected and str(expected) != organization:
+        raise _other_organization(str(expected), organization)
+    others = _webhook_organizations(connection_block.database_url) - {organization}
     if others:
         raise _other_organization(sorted(others)[0], organization)
-    if _sampled_links_missing(connection):
+    if _sampled_links_missing(connection_block):
         raise ConfigurationError(
             f"Die verknüpften Datensätze der Datenbank gibt es in der lexoffice-Organisation "
             f"{organization} nicht: die Datenbank gehört wohl zu einem anderen lexoffice-Konto. "
@@ -67,7 +68,7 @@ def _webhook_organizations(database_url: str) -> set[str]:
     return {str(organization) for organization in found}
 
 
-def _sampled_links_missing(connection: Any) -> bool:
+def _sampled_links_missing(connection_block: Any) -> bool:
     import sqlalchemy as sa
 
     from connectors.fieldservice.models.sync import LexofficeLink, SyncEntity
@@ -85,11 +86,11 @@ def _sampled_links_missing(connection: Any) -> bool:
         .order_by(LexofficeLink.id.desc())
         .limit(LINKS_PROBED)
     )
-    with system_sessions(connection.database_url)() as session:
+    with system_sessions(connection_block.database_url)() as session:
         links = session.execute(query).all()
     if not links:
         return False
-    with LexofficeClient(connection.lexoffice_settings(max_attempts=1)) as client:
+    with LexofficeClient(connection_block.lexoffice_settings(max_attempts=1)) as client:
         for entity, lexoffice_id in links:
             try:
                 readers[entity](client, str(lexoffice_id))

@@ -1,4 +1,8 @@
-"""`lexsync sandbox`: run the lexoffice simulator in the foreground."""
+"""`lexsync sandbox`: run the lexoffice simulator in the foreground.
+
+A developer tool: its own output (the sandbox's log) stays English; its help is German like
+every command's, as `lexsync --help` lists it for the admin too.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,19 @@ from typing import Any
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("sandbox", help="run the lexoffice sandbox")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--rps", type=float, default=2.0, help="requests/second per API key")
-    parser.add_argument("--api-key", default=None, help="the key clients must send")
-    parser.add_argument("--state-file", type=Path, default=None, help="keep state in this file")
-    parser.add_argument("--demo", action="store_true", help="seed demo data at start")
+    parser = commands.add_parser(
+        "sandbox", help="die lexoffice-Sandbox betreiben (für Entwickler und Tests)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="Adresse, auf der sie lauscht")
+    parser.add_argument("--port", type=int, default=8765, help="Port, auf dem sie lauscht")
+    parser.add_argument(
+        "--rps", type=float, default=2.0, help="Anfragen pro Sekunde je API-Schlüssel"
+    )
+    parser.add_argument("--api-key", default=None, help="der Schlüssel, den Aufrufer senden")
+    parser.add_argument(
+        "--state-file", type=Path, default=None, help="den Stand in dieser Datei behalten"
+    )
+    parser.add_argument("--demo", action="store_true", help="beim Start Demodaten anlegen")
     parser.set_defaults(run=run)
 
 

@@ -33,7 +33,9 @@ PROBLEMS_SHOWN = 20
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("status", help="links, last runs, open errors and conflicts")
+    parser = commands.add_parser(
+        "status", help="Verknüpfungen, letzte Läufe, offene Fehler und Konflikte"
+    )
     add_connection_argument(parser)
     parser.set_defaults(run=run)
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deployments.cli_support import add_connection_argument
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "subscribe", help="make sure lexoffice sends contact events to the webhook receiver"
+        "subscribe",
+        help="dafür sorgen, dass lexoffice Kontakt-Ereignisse an den Webhook-Empfänger sendet",
     )
     parser.add_argument(
         "--callback-url",
         required=True,
-        help="the receiver's public HTTPS URL, e.g. https://lexsync.example.de/webhooks/lexoffice",
+        help="die öffentliche HTTPS-URL des Empfängers, "
+        "z. B. https://lexsync.example.de/webhooks/lexoffice",
     )
-    parser.add_argument("--connection", default="default", help="the connection (company)")
+    add_connection_argument(parser)
     parser.set_defaults(run=run)
 
 

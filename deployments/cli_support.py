@@ -33,7 +33,8 @@ def add_connection_argument(parser: Any) -> None:
     parser.add_argument(
         "--connection",
         default="default",
-        help='the connection block to use ("default" falls back to environment variables)',
+        metavar="NAME",
+        help='die Verbindung (Firma); "default" nimmt ohne Block die Umgebungsvariablen',
     )
 
 
@@ -61,12 +62,13 @@ def load(name: str) -> Any:
             raise _unknown_connection(name)
         from tasks.connection import connection_from_environment
 
-        connection = connection_from_environment()
+        connection_block = connection_from_environment()
     else:
-        connection = _load_block(name)
-    check_base_url(connection.lexoffice_base_url)
-    connection.database_address = normalise_database_url(connection.database_address)
-    return connection
+        connection_block = _load_block(name)
+    check_base_url(connection_block.lexoffice_base_url)
+    address = normalise_database_url(connection_block.database_address)
+    connection_block.database_address = address
+    return connection_block
 
 
 def _load_block(name: str) -> Any:
@@ -147,7 +149,7 @@ def safe_url(url: str) -> str:
 
 
 def upgrade_hint(connection: str) -> str:
-    """The command that migrates *this* connection's database (not the default's)."""
+    """The command that migrates the database of the connection so named (not the default's)."""
     if connection == "default":
         return "`lexsync db upgrade`"
     return f"`lexsync db upgrade --connection {connection}`"

@@ -26,16 +26,19 @@ ENTITIES = ("customers", "products", "activities")
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("sync", help="run the full sync (or one entity) now")
+    parser = commands.add_parser("sync", help="jetzt abgleichen: alles (oder nur Stammdaten)")
     parser.add_argument(
         "--entity",
         action="append",
         choices=ENTITIES,
-        help="only this entity's master-data sync (repeatable); default: the full sync",
+        help="nur die Stammdaten dieser Art abgleichen (mehrfach möglich: customers = Kunden, "
+        "products = Material, activities = Tätigkeiten); sonst der Vollabgleich",
     )
-    parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="den Plan zeigen, nichts schreiben")
     parser.add_argument(
-        "--yes", action="store_true", help="a real lexoffice account: write without asking"
+        "--yes",
+        action="store_true",
+        help="bei einem echten lexoffice-Konto ohne Rückfrage schreiben",
     )
     add_connection_argument(parser)
     parser.set_defaults(run=run)
@@ -44,9 +47,9 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from deployments.cli_safety import confirm_writes, is_real_account, require_same_organization
 
-    connection, profile = prepare(args.connection)
-    if is_real_account(connection.lexoffice_base_url) and not args.dry_run:
-        require_same_organization(connection, profile)
+    connection_block, profile = prepare(args.connection)
+    if is_real_account(connection_block.lexoffice_base_url) and not args.dry_run:
+        require_same_organization(connection_block, profile)
         if not args.yes:
             look = execute(args, dry_run=True)
             if look.exit_code not in (0, 3):
@@ -64,9 +67,9 @@ def prepare(name: str) -> tuple[Any, Any]:
     """The connection, checked (settings, database schema), and lexoffice's profile for its key."""
     from deployments.cli_lexoffice import profile_of
 
-    connection = load(name)
-    require_database_at_head(connection.database_url, name)
-    return connection, profile_of(connection)
+    connection_block = load(name)
+    require_database_at_head(connection_block.database_url, name)
+    return connection_block, profile_of(connection_block)
 
 
 def execute(args: argparse.Namespace, dry_run: bool) -> Outcome:

@@ -39,18 +39,18 @@ def add_connection(
     replace: bool = False,
 ) -> AddedConnection:
     """Checks the key (GET /v1/profile) and the database, then saves the block `name`."""
-    connection = LexsyncConnection(
+    connection_block = LexsyncConnection(
         database_url=database_url,
         lexoffice_base_url=base_url or DEFAULT_BASE_URL,
         lexoffice_api_key=SecretStr(api_key),
         lexoffice_rate_per_second=rate_per_second,
         webhook_callback_url=webhook_callback_url,
     )
-    with LexofficeClient(connection.lexoffice_settings()) as client:
+    with LexofficeClient(connection_block.lexoffice_settings()) as client:
         profile = client.get_profile()  # CredentialsError for a refused key
-    connection.organization_id = profile.organization_id
+    connection_block.organization_id = profile.organization_id
     note = _check_database(database_url, migrate, name)
-    save_connection(name, connection, replace=replace)
+    save_connection(name, connection_block, replace=replace)
     return AddedConnection(profile.organization_id, profile.company_name, note)
 
 

@@ -22,7 +22,8 @@ KILL_WAIT_SECONDS = 5.0
 
 
 class StartError(RuntimeError):
-    """A process exited or did not answer in time; the message names its log."""
+    """A process exited or did not answer in time; the message (German, for the admin
+    reading `lexsync up`) names its log."""
 
 
 def pid_file(var: Path, name: str) -> Path:
@@ -61,14 +62,15 @@ def wait_http(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise StartError(
-                f"{name} exited (code {process.returncode}); see {log_file(var, name)}"
+                f"{name} hat sich beendet (Exit-Code {process.returncode}); "
+                f"siehe {log_file(var, name)}"
             )
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(url, timeout=2).status_code < 500:
                 return
         time.sleep(0.5)
     raise StartError(
-        f"{name} did not answer at {url} within {timeout:.0f} s; see {log_file(var, name)}"
+        f"{name} antwortet nach {timeout:.0f} s nicht unter {url}; siehe {log_file(var, name)}"
     )
 
 

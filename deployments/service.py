@@ -53,18 +53,18 @@ def up(service: Service, environ: Mapping[str, str]) -> int:
     service.var = service.var.resolve()
     already = running(service.var)
     if already:
-        print(f"already running: {', '.join(already)} (run `make down` first)")
+        print(f"läuft schon: {', '.join(already)} (zuerst `make down` ausführen)")
         return 2
     service.env = _base_env(service, environ)
     try:
         _start_all(service, sandbox=not environ.get("LEXOFFICE_API_KEY"))
     except (StartError, subprocess.CalledProcessError) as failure:
-        print(f"lexsync up failed: {failure}", file=sys.stderr)
+        print(f"lexsync up fehlgeschlagen: {failure}", file=sys.stderr)
         down(service.var)
         return 2
     env_file = _write_cli_environment(service)
-    print(f"\nPrefect UI: {service.ui_url}   logs: {service.var / 'log'}   stop: make down")
-    print(f"the lexsync CLI against this service: set -a; . {env_file}; set +a")
+    print(f"\nPrefect-UI: {service.ui_url}   Protokolle: {service.var / 'log'}   Stopp: make down")
+    print(f"die lexsync-CLI mit diesem Dienst: set -a; . {env_file}; set +a")
     return 0
 
 
@@ -73,9 +73,9 @@ def down(var: Path) -> int:
     var = var.resolve()
     names = [p.stem for p in sorted((var / "run").glob("*.pid"))]
     for name in sorted(names, key=lambda n: PARTS.index(n) if n in PARTS else -1, reverse=True):
-        print(f"{name}: {'stopped' if stop(var, name) else 'was not running'}", flush=True)
+        print(f"{name}: {'gestoppt' if stop(var, name) else 'lief nicht'}", flush=True)
     if not names:
-        print("nothing was running")
+        print("es lief nichts")
     return 0
 
 
@@ -116,7 +116,7 @@ def _start_all(service: Service, sandbox: bool) -> None:
         service.var,
         PROJECT,
     )
-    print(f"worker: pool lexsync (pid {worker.pid})", flush=True)
+    print(f"Worker: Pool lexsync (PID {worker.pid})", flush=True)
     if _start_receiver(service, sandbox) and sandbox:
         _subscribe(service)
 
@@ -136,7 +136,7 @@ def _start_prefect_server(service: Service) -> None:
     database = (
         "PostgreSQL" if service.env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") else "SQLite"
     )
-    print(f"Prefect server: {service.ui_url} ({database}, pid {server.pid})", flush=True)
+    print(f"Prefect-Server: {service.ui_url} ({database}, PID {server.pid})", flush=True)
 
 
 def _start_sandbox(service: Service) -> None:
@@ -154,7 +154,9 @@ def _start_sandbox(service: Service) -> None:
         "LEXOFFICE_RATE_PER_SECOND": f"{service.sandbox_rps:g}",
     }
     service.env.setdefault("LEXSYNC_DATABASE_URL", f"sqlite:///{service.var / 'lexsync.db'}")
-    print(f"lexoffice sandbox (no LEXOFFICE_API_KEY set): {url}, demo data (pid {sandbox.pid})")
+    print(
+        f"lexoffice-Sandbox (kein LEXOFFICE_API_KEY gesetzt): {url}, Demodaten (PID {sandbox.pid})"
+    )
 
 
 def _sandbox_key(var: Path) -> str:
@@ -179,15 +181,15 @@ def _prepare_database(service: Service, demo: bool) -> None:
     if not demo:
         try:
             require_database_at_head(url)
-            print(f"system database: {safe_url(url)} (at the newest schema)")
+            print(f"Systemdatenbank: {safe_url(url)} (auf dem neuesten Schema)")
         except ConfigurationError as problem:
-            print(f"system database: WARNING: {problem}")
+            print(f"Systemdatenbank: WARNUNG: {problem}")
         return
     new = current_revision(url) is None
     migrate(url)
     if new:
         _seed_demo_business(url)
-    print(f"system database: {safe_url(url)}{' (demo business seeded)' if new else ''}")
+    print(f"Systemdatenbank: {safe_url(url)}{' (Demo-Betrieb angelegt)' if new else ''}")
 
 
 def _seed_demo_business(url: str) -> None:
@@ -204,9 +206,9 @@ def _deploy(service: Service) -> None:
     pool = [PREFECT, "work-pool", "create", "lexsync", "--type", "process"]
     created = _run(pool, service, check=False)
     if created.returncode != 0 and "already exists" not in created.stdout:
-        raise StartError(f"could not create the work pool; see {log_file(service.var, 'deploy')}")
+        raise StartError(f"Work-Pool nicht angelegt; siehe {log_file(service.var, 'deploy')}")
     _run([PREFECT, "--no-prompt", "deploy", "--all"], service, check=True)
-    print("deployments applied from prefect.yaml (work pool lexsync)", flush=True)
+    print("Deployments aus prefect.yaml übernommen (Work-Pool lexsync)", flush=True)
 
 
 def _run(
@@ -225,7 +227,9 @@ def _run(
     with log_file(service.var, "deploy").open("a") as log:
         log.write(f"$ {' '.join(command[1:])}\n{done.stdout}{done.stderr}\n")
     if check and done.returncode != 0:
-        raise StartError(f"{' '.join(command[1:])} failed; see {log_file(service.var, 'deploy')}")
+        raise StartError(
+            f"{' '.join(command[1:])} fehlgeschlagen; siehe {log_file(service.var, 'deploy')}"
+        )
     return done
 
 
@@ -240,7 +244,7 @@ def _save_default_connection(service: Service) -> None:
 
     key = service.env.get("LEXOFFICE_API_KEY")
     if not key:
-        print("connection block default: not created (no LEXOFFICE_API_KEY)")
+        print("Verbindungsblock default: nicht angelegt (kein LEXOFFICE_API_KEY)")
         return
     command = [*LEXSYNC, "connections", "add", "default", "--api-key-file", "-"]
     command += ["--database-url", service.env.get("LEXSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)]
@@ -254,16 +258,16 @@ def _save_default_connection(service: Service) -> None:
             command += [option, service.env[name]]
     done = _run(command, service, check=False, stdin=key + "\n")
     if done.returncode == 0:
-        print("connection block default: created (Prefect UI: Blocks → lexsync connection)")
+        print("Verbindungsblock default: angelegt (Prefect-UI: Blocks → lexsync connection)")
     elif NAME_TAKEN in done.stderr:
-        print("connection block default: kept as it is")
+        print("Verbindungsblock default: bleibt, wie er ist")
     else:
-        print(f"connection block default: NOT created; see {log_file(service.var, 'deploy')}")
+        print(f"Verbindungsblock default: NICHT angelegt; siehe {log_file(service.var, 'deploy')}")
 
 
 def _start_receiver(service: Service, sandbox: bool) -> bool:
     if importlib.util.find_spec("deployments.cli_receiver") is None:
-        print("webhook receiver: not started (deployments/cli_receiver.py is not installed)")
+        print("Webhook-Empfänger: nicht gestartet (deployments/cli_receiver.py fehlt)")
         return False
     command = [*LEXSYNC, "receiver", "--host", service.host, "--port", str(service.receiver_port)]
     if sandbox:
@@ -274,17 +278,20 @@ def _start_receiver(service: Service, sandbox: bool) -> bool:
         wait_http("receiver", url, receiver, service.var, timeout=60)
     except StartError as failure:
         stop(service.var, "receiver")
-        print(f"webhook receiver: not started: {failure}")
+        print(f"Webhook-Empfänger: nicht gestartet: {failure}")
         return False
-    print(f"webhook receiver: {url} (pid {receiver.pid})", flush=True)
+    print(f"Webhook-Empfänger: {url} (PID {receiver.pid})", flush=True)
     return True
 
 
 def _subscribe(service: Service) -> None:
     if importlib.util.find_spec("deployments.cli_subscribe") is None:
-        print("subscriptions: not made (deployments/cli_subscribe.py is not installed)")
+        print("Webhook-Abonnements: nicht angelegt (deployments/cli_subscribe.py fehlt)")
         return
     url = f"http://{service.host}:{service.receiver_port}{CALLBACK_PATH}"
     done = _run([*LEXSYNC, "subscribe", "--callback-url", url], service, check=False)
-    outcome = "subscribed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
-    print(f"sandbox → receiver contact events: {outcome}; see {log_file(service.var, 'deploy')}")
+    outcome = (
+        "abonniert" if done.returncode == 0 else f"FEHLGESCHLAGEN (Exit-Code {done.returncode})"
+    )
+    log = log_file(service.var, "deploy")
+    print(f"Kontakt-Ereignisse Sandbox → Empfänger: {outcome}; siehe {log}")

@@ -46,8 +46,8 @@ def test_check_passes_and_shows_the_profile_but_never_the_key(
     out = capsys.readouterr().out
     profile = configured.client().get("/v1/profile").json()
     assert f"organizationId: {profile['organizationId']}" in out
-    assert "tax type: net" in out and "small business (Kleinunternehmer): no" in out
-    assert "schema at head" in out and "all checks passed" in out
+    assert "Steuerart: netto" in out and "Kleinunternehmer: nein" in out
+    assert "Schema auf dem neuesten Stand" in out and "alle Prüfungen bestanden" in out
     assert configured.api_key not in out
 
 
@@ -68,8 +68,8 @@ def test_check_without_an_api_key_says_where_to_set_it(
     monkeypatch.delenv("LEXOFFICE_API_KEY")
     assert main(["check"]) == 2
     out = capsys.readouterr().out
-    assert "[FAIL] lexoffice API key" in out and "LEXOFFICE_API_KEY" in out
-    assert "[OK] system database" in out  # the other checks still run
+    assert "[FEHLER] lexoffice-API-Schlüssel" in out and "LEXOFFICE_API_KEY" in out
+    assert "[OK] Systemdatenbank" in out  # the other checks still run
 
 
 def test_check_with_a_refused_key_fails_without_echoing_it(
@@ -78,7 +78,7 @@ def test_check_with_a_refused_key_fails_without_echoing_it(
     monkeypatch.setenv("LEXOFFICE_API_KEY", "revoked-key-4711")
     assert main(["check"]) == 2
     out = capsys.readouterr().out
-    assert "[FAIL] lexoffice profile" in out and "refused the API key" in out
+    assert "[FEHLER] lexoffice-Profil" in out and "lehnt den API-Schlüssel ab" in out
     assert "revoked-key-4711" not in out
 
 
@@ -91,7 +91,7 @@ def test_check_of_a_database_never_migrated_says_run_db_upgrade(
     monkeypatch.setenv("LEXSYNC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     assert main(["check"]) == 2
     out = capsys.readouterr().out
-    assert "[FAIL] system database" in out and "lexsync db upgrade" in out
+    assert "[FEHLER] Systemdatenbank" in out and "lexsync db upgrade" in out
 
 
 def test_check_of_an_unknown_connection_block_is_a_configuration_error(
@@ -122,6 +122,6 @@ def test_check_without_any_prefect_server_starts_none_and_logs_no_error(
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "all checks passed" in done.stdout
+    assert "alle Prüfungen bestanden" in done.stdout
     assert "ERROR" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (home / "prefect.db").exists()  # no temporary server was started

@@ -189,10 +189,10 @@ def test_db_upgrade_migrates_postgresql_to_head_once(
     url = postgres_databases.create()
     try:
         assert main(["db", "upgrade", "--url", url]) == 0
-        assert "migrated from (empty) to" in capsys.readouterr().out
+        assert "migriert von (leer) auf" in capsys.readouterr().out
         assert current_revision(url) == head_revision()
         assert main(["db", "upgrade", "--url", url]) == 0
-        assert "already at the newest schema" in capsys.readouterr().out
+        assert "schon auf dem neuesten Schema" in capsys.readouterr().out
     finally:
         postgres_databases.drop(url)
 

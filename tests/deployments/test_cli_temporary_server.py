@@ -95,8 +95,9 @@ def test_receiver_stopped_by_a_signal_stops_its_temporary_server(
 ) -> None:
     assert receiver.stdout is not None
     # Printed once the temporary server is up and the app is built.
-    started = _line_with("webhook receiver for", receiver.stdout)
-    assert "webhook receiver for default" in started and "in-process" in started, started
+    started = _line_with("Webhook-Empfänger für", receiver.stdout)
+    assert "Webhook-Empfänger für default" in started, started
+    assert "in diesem Prozess" in started, started
     home: Path = receiver.home  # type: ignore[attr-defined]
     assert len(processes_with_home(home)) >= 2  # the receiver and its temporary server
     # The signal goes to a receiver that serves: uvicorn says so once it listens.
@@ -124,8 +125,8 @@ def test_receiver_interrupted_while_it_starts_exits_130_and_leaves_nothing(
     os.close(log_write)
     try:
         assert process.stdout is not None
-        starting = _line_with("webhook receiver for", process.stdout)  # it says it starts
-        assert "webhook receiver for default" in starting, starting
+        starting = _line_with("Webhook-Empfänger für", process.stdout)  # it says it starts
+        assert "Webhook-Empfänger für default" in starting, starting
         assert _waits_writing_to_a_pipe(process.pid)
         process.send_signal(stop_signal)
         with os.fdopen(log_read, errors="replace") as log:  # reading lets it go on

@@ -39,7 +39,7 @@ def test_up_starts_every_part_with_the_sandbox_and_down_stops_them_all(
         assert main(["up", *argv]) == 0, capsys.readouterr()
         out = capsys.readouterr().out
         ui = f"http://127.0.0.1:{ports['prefect']}"
-        assert f"Prefect UI: {ui}" in out
+        assert f"Prefect-UI: {ui}" in out
         pids = recorded_pids(var)
         assert {"prefect-server", "sandbox", "worker", "receiver"} <= set(pids)
         assert all(is_alive(pid) for pid in pids.values())
@@ -56,8 +56,8 @@ def test_up_starts_every_part_with_the_sandbox_and_down_stops_them_all(
             timeout=5,
         ).json()["content"]
         assert {s["callbackUrl"] for s in subscriptions} == {receiver}
-        assert "demo business seeded" in out
-        assert "connection block default: created" in out
+        assert "Demo-Betrieb angelegt" in out
+        assert "Verbindungsblock default: angelegt" in out
         blocks = httpx.post(f"{ui}/api/block_documents/filter", json={}, timeout=5).json()
         assert "default" in {b["name"] for b in blocks if b["block_type"]["slug"] == BLOCK}
         assert key not in out
@@ -65,4 +65,4 @@ def test_up_starts_every_part_with_the_sandbox_and_down_stops_them_all(
         assert main(["down", "--var", str(var)]) == 0
     assert not any(is_alive(pid) for pid in pids.values())
     assert recorded_pids(var) == {}
-    assert "prefect-server: stopped" in capsys.readouterr().out
+    assert "prefect-server: gestoppt" in capsys.readouterr().out

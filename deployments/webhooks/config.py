@@ -30,7 +30,7 @@ def configured_public_key() -> str | None:
 class ReceiverSettings:
     """How the receiver behaves; the defaults suit lexoffice's limits."""
 
-    # The one connection of `build_receiver(connection=...)`.
+    # The name of the one connection of `build_receiver(connection_block=...)`.
     connection: str = "default"
     # The connections served; empty: every active connection (the embedded default if none).
     connections: tuple[str, ...] = ()

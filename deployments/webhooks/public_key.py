@@ -81,10 +81,10 @@ def published_public_key(sources: KeySources) -> rsa.RSAPublicKey:
     if pinned is not None:
         return pinned
     raise PublicKeyError(
-        f"lexoffice's webhook public key is not available: {fetch_failure}; no cached copy at "
-        f"{sources.cache} and no pinned copy at {sources.pinned}. On a machine that reaches "
-        f"{sources.url}, run `make webhook-key` (or download it to one of these paths), or "
-        f"start the receiver with --public-key PATH."
+        f"lexoffices Webhook-Schlüssel ist nicht verfügbar: {fetch_failure}; keine gespeicherte "
+        f"Kopie unter {sources.cache} und keine mitgelieferte unter {sources.pinned}. Auf einem "
+        f"Rechner, der {sources.url} erreicht, `make webhook-key` ausführen (oder die Datei an "
+        f"einen dieser Orte legen), oder den Empfänger mit --public-key PFAD starten."
     )
 
 
@@ -109,7 +109,7 @@ def fetch_pem(url: str) -> bytes:
         response.raise_for_status()
     except httpx.HTTPError as error:
         reason = str(error) or type(error).__name__
-        raise PublicKeyError(f"could not fetch it from {url} ({reason})") from None
+        raise PublicKeyError(f"nicht abrufbar von {url} ({reason})") from None
     return response.content
 
 

@@ -28,6 +28,7 @@ from deployments.webhooks.following import WantedEvents
 from deployments.webhooks.public_key import receiver_public_key
 from deployments.webhooks.signature import PublicKeyError
 from deployments.webhooks.store import EventStore
+from tasks import error_text
 from tasks.connection import LexsyncConnection, MissingApiKeyError, load_connection
 from tasks.connection_registry import active_connection_names
 from tasks.resources import system_sessions
@@ -77,16 +78,17 @@ def prefect_api_configured() -> bool:
 
 def build_receiver(
     settings: ReceiverSettings,
-    connection: LexsyncConnection | None = None,
+    connection_block: LexsyncConnection | None = None,
     starter: Starter | None = None,
     with_button: bool = False,
-    connections: Mapping[str, LexsyncConnection] | None = None,
+    connection_blocks: Mapping[str, LexsyncConnection] | None = None,
     starter_for: StarterFor | None = None,
     follow: SettingsFor | None = None,
 ) -> ReceiverRuntime:
-    """The receiver for `connections` (default: `settings.connections`, else every active one).
+    """The receiver for `connection_blocks` (by name; default: the blocks of
+    `settings.connections`, else of every active connection).
 
-    `connection` (with `starter`) is the one-connection form, named `settings.connection`.
+    `connection_block` (with `starter`) is the one-connection form, named `settings.connection`.
     A connection that cannot be served (no organizationId, no key, an old database) is left
     out and named in `skipped`, so one company's broken setup never silences the others';
     with nothing left to serve the receiver refuses to build. Which events each connection
@@ -98,22 +100,24 @@ def build_receiver(
         public_key = receiver_public_key(settings.key_source())
     except PublicKeyError as error:
         raise ReceiverSetupError(str(error)) from None
-    if connection is not None:
-        connections = {settings.connection: connection}
+    if connection_block is not None:
+        connection_blocks = {settings.connection: connection_block}
         if starter is not None:
             starter_for = _constant(starter)
-    single = connections is not None and len(connections) == 1
-    if connections is None:
+    single = connection_blocks is not None and len(connection_blocks) == 1
+    if connection_blocks is None:
         follow = follow or block_settings
-    chosen = dict(connections) if connections is not None else _load_connections(settings)
+    chosen = (
+        dict(connection_blocks) if connection_blocks is not None else _load_connections(settings)
+    )
     mode, starter_for = _starters(settings, starter_for)
     destinations: dict[uuid.UUID, Destination] = {}
     dispatchers: dict[str, Dispatcher] = {}
     skipped: dict[str, str] = {}
-    for name, conn in chosen.items():
+    for name, connection_block in chosen.items():
         try:
-            organization = organization_of(conn)
-            _require_current_schema(conn.database_url, name)
+            organization = organization_of(connection_block)
+            _require_current_schema(connection_block.database_url, name)
         except ReceiverSetupError as error:
             if single:
                 raise
@@ -121,14 +125,19 @@ def build_receiver(
             continue
         if organization in destinations:
             other = destinations[organization].connection
-            skipped[name] = f"organization {organization} is connection {other!r} already"
+            skipped[name] = (
+                f"die lexoffice-Organisation {organization} gehört schon zur Verbindung {other!r}"
+            )
             continue
-        store = EventStore(system_sessions(conn.database_url))
+        store = EventStore(system_sessions(connection_block.database_url))
         dispatchers[name] = Dispatcher(store, starter_for(name), settings)
-        wanted = _wanted_events(name, conn, follow, settings.settings_ttl_seconds)
+        wanted = _wanted_events(name, connection_block, follow, settings.settings_ttl_seconds)
         destinations[organization] = Destination(name, store, dispatchers[name].notify, wanted)
     if not destinations:
-        raise ReceiverSetupError(f"no connection can be served: {skipped or 'none configured'}")
+        why = "; ".join(f"{name}: {reason}" for name, reason in skipped.items())
+        raise ReceiverSetupError(
+            f"keine Verbindung kann bedient werden: {why or 'keine eingerichtet'}"
+        )
     receiver = Receiver(public_key, destinations, settings.max_body_bytes)
     extra: list[BaseRoute] | None = [button_mount()] if with_button else None
     app = create_receiver_app(
@@ -138,9 +147,9 @@ def build_receiver(
 
 
 def _wanted_events(
-    name: str, conn: LexsyncConnection, follow: SettingsFor | None, ttl_seconds: float
+    name: str, connection_block: LexsyncConnection, follow: SettingsFor | None, ttl_seconds: float
 ) -> WantedEvents:
-    initial = wanted_event_types(conn.settings)
+    initial = wanted_event_types(connection_block.settings)
     if follow is None:
         return WantedEvents(initial, name=name)
     return WantedEvents(initial, _event_types_of(name, follow), ttl_seconds, name=name)
@@ -175,17 +184,18 @@ def _each(dispatchers: dict[str, Dispatcher], method: str) -> Callable[[], None]
     return call
 
 
-def organization_of(conn: LexsyncConnection) -> uuid.UUID:
+def organization_of(connection_block: LexsyncConnection) -> uuid.UUID:
     """The connection's lexoffice organizationId: configured, else read once from /v1/profile."""
-    if conn.organization_id:
-        return uuid.UUID(conn.organization_id)
+    if connection_block.organization_id:
+        return uuid.UUID(connection_block.organization_id)
     try:
-        with LexofficeClient(conn.lexoffice_settings()) as client:
+        with LexofficeClient(connection_block.lexoffice_settings()) as client:
             return uuid.UUID(client.get_profile().organization_id)
     except (MissingApiKeyError, LexofficeError) as error:
         raise ReceiverSetupError(
-            f"cannot tell which lexoffice organization this connection is ({error}); set "
-            "`organization_id` on the connection or give it a working API key"
+            f"unklar, zu welcher lexoffice-Organisation diese Verbindung gehört "
+            f"({error_text.reason(error)}): `organization_id` an der Verbindung eintragen oder "
+            "einen gültigen API-Schlüssel geben"
         ) from None
 
 
@@ -193,4 +203,4 @@ def _require_current_schema(database_url: str, connection: str) -> None:
     try:
         require_current_schema(database_url, connection)
     except OutdatedSchemaError as error:
-        raise ReceiverSetupError(f"{error} — the receiver needs its event table") from None
+        raise ReceiverSetupError(f"{error} Der Empfänger braucht seine Ereignistabelle.") from None

@@ -28,10 +28,10 @@ def parse_public_key(pem: bytes, source: str) -> rsa.RSAPublicKey:
     """The RSA public key in `pem` (read from `source`, named in the error)."""
     try:
         key = serialization.load_pem_public_key(pem)
-    except ValueError as error:
-        raise PublicKeyError(f"{source} is not a PEM public key: {error}") from None
+    except ValueError:
+        raise PublicKeyError(f"{source} ist kein öffentlicher Schlüssel im PEM-Format") from None
     if not isinstance(key, rsa.RSAPublicKey):
-        raise PublicKeyError(f"{source} is not an RSA public key")
+        raise PublicKeyError(f"{source} ist kein öffentlicher RSA-Schlüssel")
     return key
 
 
@@ -39,7 +39,7 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise PublicKeyError(f"no webhook public key at {path}: {error.strerror}") from None
+        raise PublicKeyError(f"kein Webhook-Schlüssel unter {path} ({error.strerror})") from None
 
 
 def _fetch(url: str) -> bytes:
@@ -48,7 +48,7 @@ def _fetch(url: str) -> bytes:
         response.raise_for_status()
     except httpx.HTTPError as error:
         raise PublicKeyError(
-            f"could not fetch the webhook public key from {url}: {error}"
+            f"Webhook-Schlüssel nicht abrufbar von {url} ({type(error).__name__})"
         ) from None
     return response.content
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.flows.conftest import (  # noqa: F401  (pytest finds fixtures by name)
     _under_prefect_harness,
-    connection,
+    connection_block,
     sandbox,
     sessions,
     system_url,

@@ -33,8 +33,8 @@ from tests.support.builders import lex_company
 ENTITY_OF = {"contacts": "customers", "articles": "products"}
 
 
-def sync(connection: LexsyncConnection) -> RunReport:
-    return sync_master_data(connection=connection_name(connection))
+def sync(connection_block: LexsyncConnection) -> RunReport:
+    return sync_master_data(connection=connection_name(connection_block))
 
 
 def imported_rows(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
@@ -63,11 +63,11 @@ def seeded(sandbox: SandboxServer) -> dict[str, str]:
 
 def test_each_bad_lexoffice_record_fails_alone_naming_record_and_field(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     seeded: dict[str, str],
 ) -> None:
-    report = sync(connection)
+    report = sync(connection_block)
 
     bad = [case for case in LEXOFFICE_CASES if case.field is not None]
     for case in bad:
@@ -81,11 +81,11 @@ def test_each_bad_lexoffice_record_fails_alone_naming_record_and_field(
 
 def test_odd_but_readable_lexoffice_records_are_imported_byte_for_byte(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     seeded: dict[str, str],
 ) -> None:
-    sync(connection)
+    sync(connection_block)
 
     imported = imported_rows(sessions)
     for case in LEXOFFICE_CASES:
@@ -115,15 +115,15 @@ def expected_import(case: LexofficeCase) -> Any:
 
 def test_bad_lexoffice_records_make_no_writes_and_stay_reported_on_the_next_run(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     seeded: dict[str, str],
 ) -> None:
     before = {r: lexoffice_records(sandbox, r) for r in ("contacts", "articles")}
 
-    first = sync(connection)
+    first = sync(connection_block)
     rows_after_first = imported_rows(sessions)
-    second = sync(connection)
+    second = sync(connection_block)
 
     assert requests_log(sandbox, "POST") == requests_log(sandbox, "PUT") == []
     assert {r: lexoffice_records(sandbox, r) for r in ("contacts", "articles")} == before
@@ -132,13 +132,13 @@ def test_bad_lexoffice_records_make_no_writes_and_stay_reported_on_the_next_run(
 
 
 def test_linked_record_that_turns_malformed_is_held_back_not_marked_missing(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [lexoffice_id] = seed(sandbox, "contacts", [lex_company("Wird Kaputt GmbH")])
-    sync(connection)
+    sync(connection_block)
     edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"company": {"name": ["kaputt"]}})
 
-    report = sync(connection)
+    report = sync(connection_block)
 
     assert errors_about(report, lexoffice_id) == ["company.name"]
     assert requests_log(sandbox, "POST") == []  # not exported a second time
@@ -149,16 +149,16 @@ def test_linked_record_that_turns_malformed_is_held_back_not_marked_missing(
     assert row["company_name"] == "Wird Kaputt GmbH"
 
     edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"company": {"name": "Wieder Heil"}})
-    assert sync(connection).failed == 0
+    assert sync(connection_block).failed == 0
     assert imported_rows(sessions)[lexoffice_id]["company_name"] == "Wieder Heil"
 
 
 def test_webhook_sync_of_a_malformed_contact_reports_it_and_imports_the_others(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     bad, good = seed(sandbox, "contacts", [corpus_company(12345), corpus_company("Heil AG")])
 
-    report = sync_contacts([bad, good], connection=connection_name(connection))
+    report = sync_contacts([bad, good], connection=connection_name(connection_block))
 
     assert errors_about(report, bad) == ["company.name"]
     assert report.failed == 1
@@ -166,15 +166,15 @@ def test_webhook_sync_of_a_malformed_contact_reports_it_and_imports_the_others(
 
 
 def test_webhook_sync_of_a_linked_contact_that_turns_malformed_keeps_its_link(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     """The webhook import decides with the full sync's guards: an unreadable linked contact
     sits the run out, it is neither taken for deleted in lexoffice nor exported again."""
     [lexoffice_id] = seed(sandbox, "contacts", [lex_company("Wird Kaputt GmbH")])
-    sync(connection)
+    sync(connection_block)
     edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"company": {"name": ["kaputt"]}})
 
-    report = sync_contacts([lexoffice_id], connection=connection_name(connection))
+    report = sync_contacts([lexoffice_id], connection=connection_name(connection_block))
 
     assert errors_about(report, lexoffice_id) == ["company.name"]
     assert [p.record for _, p in report.problems if p.kind == "skip"] == []

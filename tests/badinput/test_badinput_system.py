@@ -68,13 +68,13 @@ def corpus(
 
 def test_each_bad_system_record_fails_alone_with_its_field(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     corpus: tuple[list[SystemCase], dict[str, int]],
 ) -> None:
     cases, ids = corpus
 
-    report = sync_master_data(connection=connection_name(connection))
+    report = sync_master_data(connection=connection_name(connection_block))
 
     bad = [case for case in cases if case.field is not None]
     for case in bad:
@@ -92,13 +92,13 @@ def test_each_bad_system_record_fails_alone_with_its_field(
 
 def test_hostile_valid_system_values_reach_lexoffice_byte_for_byte(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     corpus: tuple[list[SystemCase], dict[str, int]],
 ) -> None:
     cases, ids = corpus
 
-    sync_master_data(connection=connection_name(connection))
+    sync_master_data(connection=connection_name(connection_block))
 
     by_id = {
         record["id"]: record
@@ -126,19 +126,19 @@ def test_hostile_valid_system_values_reach_lexoffice_byte_for_byte(
 
 def test_bad_system_records_are_neither_changed_nor_lost_by_two_runs(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     corpus: tuple[list[SystemCase], dict[str, int]],
 ) -> None:
     cases, ids = corpus
     before = system_snapshot(sessions)
 
-    first = sync_master_data(connection=connection_name(connection))
+    first = sync_master_data(connection=connection_name(connection_block))
     contacts, articles = (
         lexoffice_records(sandbox, "contacts"),
         lexoffice_records(sandbox, "articles"),
     )
-    second = sync_master_data(connection=connection_name(connection))
+    second = sync_master_data(connection=connection_name(connection_block))
 
     after = system_snapshot(sessions)
     for case in cases:

@@ -78,9 +78,9 @@ def add_by_cli(company: Company, sandbox: SandboxServer, env: dict[str, str]) ->
     assert company.api_key not in done.stdout + done.stderr
 
 
-def save_block(name: str, connection: LexsyncConnection, url: str) -> None:
+def save_block(name: str, connection_block: LexsyncConnection, url: str) -> None:
     with temporary_settings({PREFECT_API_URL: url}):
-        connection.save(name)
+        connection_block.save(name)
 
 
 def final_runs(url: str, tag: str, timeout: float = 240) -> list[Any]:

@@ -90,7 +90,7 @@ def runtime(database_url: str, key_file: Path, started: list[Batch]) -> Receiver
         organization_id=ORGANIZATION,
     )
     settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
-    return build_receiver(settings, connection=connection, starter=started.append)
+    return build_receiver(settings, connection_block=connection, starter=started.append)
 
 
 @pytest.fixture
@@ -249,8 +249,8 @@ def test_other_event_types_are_acknowledged_but_not_synced(
 def test_receiver_refuses_to_start_without_a_public_key(database_url: str, tmp_path: Path) -> None:
     connection = LexsyncConnection(database_url=database_url, organization_id=ORGANIZATION)
     settings = ReceiverSettings(public_key=str(tmp_path / "missing.pub"))
-    with pytest.raises(ReceiverSetupError, match="no webhook public key"):
-        build_receiver(settings, connection=connection, starter=lambda batch: None)
+    with pytest.raises(ReceiverSetupError, match="kein Webhook-Schlüssel unter"):
+        build_receiver(settings, connection_block=connection, starter=lambda batch: None)
 
 
 def test_receiver_refuses_a_database_without_the_event_table(
@@ -261,7 +261,7 @@ def test_receiver_refuses_a_database_without_the_event_table(
     connection = LexsyncConnection(database_url=url, organization_id=ORGANIZATION)
     settings = ReceiverSettings(public_key=str(key_file))
     with pytest.raises(ReceiverSetupError, match="Schemastand 0004"):
-        build_receiver(settings, connection=connection, starter=lambda batch: None)
+        build_receiver(settings, connection_block=connection, starter=lambda batch: None)
     dispose_engines()
 
 
@@ -331,7 +331,7 @@ def test_events_of_a_switched_off_import_are_acknowledged_and_dropped(
     )
     connection.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
     settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
-    runtime = build_receiver(settings, connection=connection, starter=started.append)
+    runtime = build_receiver(settings, connection_block=connection, starter=started.append)
     with TestClient(runtime.app) as receiver:
         dropped = event_body("delivery-note.created")
         kept = event_body("order-confirmation.created")

@@ -66,7 +66,7 @@ def runtime(tmp_path: Path, started: dict[str, list[Batch]]) -> Iterator[Receive
         return started.setdefault(name, []).append
 
     settings = ReceiverSettings(public_key=str(key_file), quiet_seconds=0.05)
-    yield build_receiver(settings, connections=connections, starter_for=starter_for)
+    yield build_receiver(settings, connection_blocks=connections, starter_for=starter_for)
     dispose_engines()
 
 
@@ -103,4 +103,4 @@ def test_a_connection_that_cannot_be_served_is_named_and_the_others_still_are(
     runtime: ReceiverRuntime,
 ) -> None:
     assert set(runtime.dispatchers) == {"alpha", "beta"}
-    assert "broken" in runtime.skipped and "organization" in runtime.skipped["broken"]
+    assert "broken" in runtime.skipped and "lexoffice-Organisation" in runtime.skipped["broken"]

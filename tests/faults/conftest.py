@@ -13,7 +13,7 @@ from connectors.lexoffice.sandbox.server import SandboxServer
 from tests.faults.faults_scenario import EndState, fault_free_end_state
 from tests.flows.conftest import (  # noqa: F401  (fixtures, registered by being imported)
     _under_prefect_harness,
-    connection,
+    connection_block,
     sandbox,
     sessions,
     system_url,

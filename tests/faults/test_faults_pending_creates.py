@@ -30,17 +30,17 @@ from tests.support.builders import add_customer, lex_person
 WITHOUT_EMAIL: dict[str, Any] = {"first_name": "Otto", "last_name": "Ohnemail"}
 
 
-def sync(connection: LexsyncConnection) -> RunReport:
-    return sync_master_data(connection=connection_name(connection), entities=["customers"])
+def sync(connection_block: LexsyncConnection) -> RunReport:
+    return sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
 
 def unconfirmed_create(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> int:
     """A customer whose create got a 500: reported, and its marker left behind."""
     local_id = add_customer(sessions, **WITHOUT_EMAIL)
     inject_fault(sandbox, fault="500", method="POST", path="/v1/contacts")
-    report = sync(connection)
+    report = sync(connection_block)
     assert [p.record for _, p in report.problems] == [f"Kunde {local_id} (Otto Ohnemail)"]
     assert markers(sessions) == [local_id]
     return local_id
@@ -64,12 +64,12 @@ def post_count(sandbox: SandboxServer) -> int:
 
 
 def test_faults_a_create_found_later_is_linked_not_sent_again(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id = unconfirmed_create(sandbox, connection, sessions)
+    local_id = unconfirmed_create(sandbox, connection_block, sessions)
     [contact_id] = seed(sandbox, "contacts", [as_lexoffice_created_it()])
 
-    report = sync(connection)
+    report = sync(connection_block)
 
     assert report.problems == []
     assert post_count(sandbox) == 1 and markers(sessions) == []
@@ -77,15 +77,15 @@ def test_faults_a_create_found_later_is_linked_not_sent_again(
         link = queries.get_link(session, SyncEntity.CUSTOMER, local_id)
         assert link is not None and str(link.lexoffice_id) == contact_id
         assert len(queries.list_customers(session)) == 1  # not imported as a new customer
-    assert sync(connection).problems == []
+    assert sync(connection_block).problems == []
 
 
 def test_faults_a_create_not_found_is_held_and_reported_until_the_wait_is_over(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id = unconfirmed_create(sandbox, connection, sessions)
+    local_id = unconfirmed_create(sandbox, connection_block, sessions)
 
-    held = sync(connection)
+    held = sync(connection_block)
 
     [(_, problem)] = held.problems
     assert problem.record == f"Kunde {local_id} (Otto Ohnemail)"
@@ -95,21 +95,21 @@ def test_faults_a_create_not_found_is_held_and_reported_until_the_wait_is_over(
         [marker] = session.query(PendingCreate).all()
         marker.sent_at -= dt.timedelta(seconds=301)  # the connection's wait (300 s) is over
 
-    assert sync(connection).problems == []
+    assert sync(connection_block).problems == []
     assert post_count(sandbox) == 2 and markers(sessions) == []
     assert len(lexoffice_records(sandbox, "contacts")) == 1
 
 
 def test_faults_a_create_found_twice_is_never_sent_again(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id = unconfirmed_create(sandbox, connection, sessions)
+    local_id = unconfirmed_create(sandbox, connection_block, sessions)
     seed(sandbox, "contacts", [as_lexoffice_created_it(), as_lexoffice_created_it()])
     with sessions.begin() as session:
         [marker] = session.query(PendingCreate).all()
         marker.sent_at -= dt.timedelta(days=1)
 
-    report = sync(connection)
+    report = sync(connection_block)
 
     assert any("mehrere Datensätze in lexoffice gleichen" in p.message for _, p in report.problems)
     assert post_count(sandbox) == 1 and markers(sessions) == [local_id]

@@ -63,7 +63,7 @@ def sessions(system_url: str) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def connection(sandbox: SandboxServer, system_url: str, tmp_path: Path) -> LexsyncConnection:
+def connection_block(sandbox: SandboxServer, system_url: str, tmp_path: Path) -> LexsyncConnection:
     """A connection block (saved under a unique name) on the sandbox and the test database."""
     block = LexsyncConnection(
         database_url=system_url,
@@ -77,8 +77,8 @@ def connection(sandbox: SandboxServer, system_url: str, tmp_path: Path) -> Lexsy
     return block
 
 
-def connection_name(connection: LexsyncConnection) -> str:
-    name = connection._block_document_name
+def connection_name(connection_block: LexsyncConnection) -> str:
+    name = connection_block._block_document_name
     assert name is not None
     return name
 

@@ -35,12 +35,12 @@ def _link(sessions: sessionmaker[Session], entity: SyncEntity, article_id: str) 
         return None if link is None else (link.local_id, link.status)
 
 
-def _articles_event(connection: LexsyncConnection, article_ids: list[str]) -> RunReport:
-    return sync_contacts([], connection=connection_name(connection), article_ids=article_ids)
+def _articles_event(connection_block: LexsyncConnection, article_ids: list[str]) -> RunReport:
+    return sync_contacts([], connection=connection_name(connection_block), article_ids=article_ids)
 
 
 def test_article_events_import_only_the_named_product_and_activity(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     product, activity, _ = seed(
         sandbox,
@@ -48,7 +48,7 @@ def test_article_events_import_only_the_named_product_and_activity(
         [lex_article("Kabel"), lex_article("Montage", "SERVICE"), lex_article("Unbenannt")],
     )
 
-    report = _articles_event(connection, [product, activity])
+    report = _articles_event(connection_block, [product, activity])
 
     assert set(_rows(sessions)) == {"Kabel", "Montage"}
     assert _link(sessions, SyncEntity.PRODUCT, product)[1] == LinkStatus.ACTIVE
@@ -62,13 +62,13 @@ def test_article_events_import_only_the_named_product_and_activity(
 
 
 def test_article_changed_and_archived_in_lexoffice_follows_like_the_full_sync(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [product] = seed(sandbox, "articles", [lex_article("Kabel")])
-    _articles_event(connection, [product])
+    _articles_event(connection_block, [product])
 
     edit_in_lexoffice(sandbox, "articles", product, {"title": "Kabel 3x1,5", "archived": True})
-    report = _articles_event(connection, [product])
+    report = _articles_event(connection_block, [product])
 
     row = _rows(sessions)["Kabel 3x1,5"]
     assert row["archived"] is True
@@ -77,13 +77,13 @@ def test_article_changed_and_archived_in_lexoffice_follows_like_the_full_sync(
 
 
 def test_article_deleted_in_lexoffice_keeps_the_product_and_marks_its_link(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [product] = seed(sandbox, "articles", [lex_article("Kabel")])
-    _articles_event(connection, [product])
+    _articles_event(connection_block, [product])
     sandbox.control.delete(f"/articles/{product}").raise_for_status()
 
-    report = _articles_event(connection, [product])
+    report = _articles_event(connection_block, [product])
 
     assert "Kabel" in _rows(sessions)
     assert _link(sessions, SyncEntity.PRODUCT, product)[1] == LinkStatus.MISSING_IN_LEXOFFICE
@@ -92,12 +92,12 @@ def test_article_deleted_in_lexoffice_keeps_the_product_and_marks_its_link(
 
 
 def test_article_event_respects_the_import_switch(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [product] = seed(sandbox, "articles", [lex_article("Gesperrt")])
     settings = SyncSettings.model_validate({"products": {"import_enabled": False}})
 
-    with lexoffice_client(connection.lexoffice_settings()) as client:
+    with lexoffice_client(connection_block.lexoffice_settings()) as client:
         ids = import_articles(sessions, client, settings, [product], "run-1", RunReport("t"))
 
     assert ids == {}
@@ -105,15 +105,15 @@ def test_article_event_respects_the_import_switch(
 
 
 def test_echo_of_an_article_export_makes_no_write(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     add_product(sessions, "Schalter", article_number="S-1")
-    sync_master_data(connection=connection_name(connection))  # exports it: POST /v1/articles
+    sync_master_data(connection=connection_name(connection_block))  # exports it: POST /v1/articles
     with sessions.begin() as session:
         [link] = queries.link_rows(session, SyncEntity.PRODUCT)
     writes = len(requests_log(sandbox, "POST")) + len(requests_log(sandbox, "PUT"))
 
-    report = _articles_event(connection, [str(link["lexoffice_id"])])
+    report = _articles_event(connection_block, [str(link["lexoffice_id"])])
 
     counts = report.section("products", IMPORTING).counts
     assert counts["updated"] == counts["created"] == 0

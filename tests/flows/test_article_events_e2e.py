@@ -27,11 +27,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[LiveReceiver]:
+def receiver(sandbox: SandboxServer, connection_block: LexsyncConnection) -> Iterator[LiveReceiver]:
     """The receiver, subscribed in the sandbox to the contact and the article events."""
     key_url = f"{sandbox.base_url}/webhookSignature/public/public_key.pub"
-    with live_receiver(sandbox, connection, key_url) as live:
-        with lexoffice_client(connection.lexoffice_settings()) as client:
+    with live_receiver(sandbox, connection_block, key_url) as live:
+        with lexoffice_client(connection_block.lexoffice_settings()) as client:
             states = ensure_subscriptions(client, live.server.callback_url, ARTICLE_EVENTS)
         assert [s.status for s in states] == ["created"] * 3
         yield live
@@ -47,7 +47,7 @@ def product_of(sessions: sessionmaker[Session], article_id: str) -> Any:
 
 def test_article_created_edited_and_deleted_in_lexoffice_reach_the_system_by_webhook(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:

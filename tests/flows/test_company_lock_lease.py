@@ -50,12 +50,12 @@ def _loses_its_lock_halfway(connection: str) -> RunReport:
 
 
 def test_a_run_whose_lease_is_gone_stops_writing_and_fails_in_german(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(tasks.company_lock, "RENEW_SECONDS", 0.2)  # renew at once, not in 15 s
-    name = connection_name(connection)
+    name = connection_name(connection_block)
 
     state = _loses_its_lock_halfway(name, return_state=True)
 

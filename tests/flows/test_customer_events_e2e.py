@@ -55,10 +55,13 @@ class LiveReceiver:
 
 @contextmanager
 def live_receiver(
-    sandbox: SandboxServer, connection: LexsyncConnection, public_key: str, subscribe: bool = True
+    sandbox: SandboxServer,
+    connection_block: LexsyncConnection,
+    public_key: str,
+    subscribe: bool = True,
 ) -> Iterator[LiveReceiver]:
     """The receiver on loopback (in-process dispatcher), subscribed in the sandbox if asked."""
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     settings = ReceiverSettings(connection=name, public_key=public_key, quiet_seconds=0.3)
     run_flow = in_process_starter(name)
     live: LiveReceiver
@@ -69,21 +72,21 @@ def live_receiver(
         assert isinstance(report, RunReport)
         live.reports.append(report)
 
-    runtime = build_receiver(settings, connection=connection, starter=start)
+    runtime = build_receiver(settings, connection_block=connection_block, starter=start)
     with ReceiverServer(runtime.app) as server:
         live = LiveReceiver(server, runtime)
         if subscribe:
-            with lexoffice_client(connection.lexoffice_settings()) as client:
+            with lexoffice_client(connection_block.lexoffice_settings()) as client:
                 states = ensure_subscriptions(client, server.callback_url)
             assert [s.status for s in states] == ["created"] * 3
         yield live
 
 
 @pytest.fixture
-def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[LiveReceiver]:
+def receiver(sandbox: SandboxServer, connection_block: LexsyncConnection) -> Iterator[LiveReceiver]:
     """Verifying with the sandbox's key, fetched once at start from lexoffice's path."""
     key_url = f"{sandbox.base_url}/webhookSignature/public/public_key.pub"
-    with live_receiver(sandbox, connection, key_url) as live:
+    with live_receiver(sandbox, connection_block, key_url) as live:
         yield live
 
 
@@ -105,12 +108,12 @@ def customer_of(sessions: sessionmaker[Session], contact_id: str) -> Any:
 
 def test_contact_edited_in_lexoffice_reaches_the_system_by_webhook(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:
     [contact_id] = seed(sandbox, "contacts", [lex_person("Amsel", "amsel@example.de")])
-    sync_contacts([contact_id], connection=connection_name(connection))
+    sync_contacts([contact_id], connection=connection_name(connection_block))
     started = time.perf_counter()
 
     edit_in_lexoffice(sandbox, "contacts", contact_id, {"person": {"lastName": "Drossel"}})
@@ -128,12 +131,12 @@ def test_contact_edited_in_lexoffice_reaches_the_system_by_webhook(
 
 def test_echo_of_an_export_by_the_full_sync_makes_no_write(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:
     [contact_id] = seed(sandbox, "contacts", [lex_person("Star", "star@example.de")])
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     full_sync(connection=name)  # imports the contact; no event (seeded without webhooks)
     customer = customer_of(sessions, contact_id)
     with sessions.begin() as session:
@@ -155,7 +158,7 @@ def test_echo_of_an_export_by_the_full_sync_makes_no_write(
 
 def test_burst_of_500_events_syncs_every_contact_in_few_runs_answering_fast(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     tmp_path: Path,
 ) -> None:
@@ -170,7 +173,7 @@ def test_burst_of_500_events_syncs_every_contact_in_few_runs_answering_fast(
     bodies += [event_body(organization, "contact.changed", c, 1) for c in contact_ids[:100]]
     requests = [(body, lexoffice.sign(body)) for body in bodies]
 
-    with live_receiver(sandbox, connection, str(key_file), subscribe=False) as receiver:
+    with live_receiver(sandbox, connection_block, str(key_file), subscribe=False) as receiver:
         started = time.perf_counter()
         answers = send_concurrently(receiver.server.callback_url, requests, senders=50)
         wait_until(lambda: all_processed(sessions, 500), timeout=240)

@@ -25,11 +25,11 @@ from tests.support.builders import lex_person
 
 
 def linked_customer(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> tuple[int, str]:
     """A contact imported by the customer flow: (local id, lexoffice id)."""
     [contact_id] = seed(sandbox, "contacts", [lex_person("Vogel", "vogel@example.de")])
-    sync_contacts([contact_id], connection=connection_name(connection))
+    sync_contacts([contact_id], connection=connection_name(connection_block))
     with sessions.begin() as session:
         link = queries.get_link_by_lexoffice_id(session, SyncEntity.CUSTOMER, uuid.UUID(contact_id))
         assert link is not None
@@ -37,12 +37,12 @@ def linked_customer(
 
 
 def test_new_contact_is_imported_and_changed_contact_updated(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id, contact_id = linked_customer(sandbox, connection, sessions)
+    local_id, contact_id = linked_customer(sandbox, connection_block, sessions)
     edit_in_lexoffice(sandbox, "contacts", contact_id, {"person": {"lastName": "Fink"}})
 
-    report = sync_contacts([contact_id, contact_id], connection=connection_name(connection))
+    report = sync_contacts([contact_id, contact_id], connection=connection_name(connection_block))
 
     with sessions.begin() as session:
         customer = queries.get_customer(session, local_id)
@@ -52,35 +52,35 @@ def test_new_contact_is_imported_and_changed_contact_updated(
 
 
 def test_only_the_named_contacts_are_touched(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     chosen, _other = seed(sandbox, "contacts", [lex_person("Gewählt"), lex_person("Andere")])
 
-    sync_contacts([chosen], connection=connection_name(connection))
+    sync_contacts([chosen], connection=connection_name(connection_block))
 
     with sessions.begin() as session:
         assert [c.last_name for c in queries.list_customers(session)] == ["Gewählt"]
 
 
 def test_import_switch_off_imports_nothing(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [contact_id] = seed(sandbox, "contacts", [lex_person("Gesperrt")])
-    connection.settings.customers.import_enabled = False
-    connection.save(connection_name(connection), overwrite=True)
+    connection_block.settings.customers.import_enabled = False
+    connection_block.save(connection_name(connection_block), overwrite=True)
 
-    sync_contacts([contact_id], connection=connection_name(connection))
+    sync_contacts([contact_id], connection=connection_name(connection_block))
 
     with sessions.begin() as session:
         assert queries.list_customers(session) == []
 
 
 def test_deleted_contact_keeps_the_customer_and_marks_its_link(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id, contact_id = linked_customer(sandbox, connection, sessions)
+    local_id, contact_id = linked_customer(sandbox, connection_block, sessions)
     sandbox.control.delete(f"/contacts/{contact_id}").raise_for_status()
-    name = connection_name(connection)
+    name = connection_name(connection_block)
 
     report = sync_contacts([], connection=name, deleted_ids=[contact_id])
     again = sync_contacts([], connection=name, deleted_ids=[contact_id])  # a replayed event
@@ -100,15 +100,15 @@ def test_deleted_contact_keeps_the_customer_and_marks_its_link(
 
 
 def test_deleted_contact_never_synced_is_only_counted(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     unknown = "6f0c2b8e-5d55-4a53-9d71-7d3f5b0c2a11"
-    report = sync_contacts([], connection=connection_name(connection), deleted_ids=[unknown])
+    report = sync_contacts([], connection=connection_name(connection_block), deleted_ids=[unknown])
     assert report.section("customers", "lexoffice → system").counts["not in the system"] == 1
 
 
 def test_batch_events_are_marked_processed(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [contact_id] = seed(sandbox, "contacts", [lex_person("Specht")])
     store = EventStore(sessions)
@@ -127,7 +127,7 @@ def test_batch_events_are_marked_processed(
     assert batch is not None
 
     sync_contacts(
-        batch.contact_ids, connection=connection_name(connection), batch_id=batch.batch_id
+        batch.contact_ids, connection=connection_name(connection_block), batch_id=batch.batch_id
     )
 
     with sessions.begin() as session:

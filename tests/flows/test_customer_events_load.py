@@ -72,11 +72,11 @@ def edited_name(n: int) -> str:
 
 
 def prepare_contacts(
-    sandbox: SandboxServer, connection: LexsyncConnection
+    sandbox: SandboxServer, connection_block: LexsyncConnection
 ) -> tuple[list[str], list[str]]:
     """Contacts already in both systems, then edited in lexoffice (no webhook subscribed)."""
     ids = seed(sandbox, "contacts", [lex_person(f"Kunde {n:04d}") for n in range(GENUINE + BAIT)])
-    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    report = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
     assert report.failed == 0
     for n, contact_id in enumerate(ids):  # bait too: a forged event must not import this
         changes = {"person": {"lastName": edited_name(n)}}
@@ -137,18 +137,18 @@ def all_applied(sessions: sessionmaker[Session]) -> bool:
 
 def test_burst_of_1000_signed_events_and_forged_flood_applies_each_genuine_event_once(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     tmp_path: Path,
 ) -> None:
-    edited, bait = prepare_contacts(sandbox, connection)
+    edited, bait = prepare_contacts(sandbox, connection_block)
     names_before = last_names(sessions)
     organization = sandbox.client().get("/v1/profile").json()["organizationId"]
     callbacks = burst(organization, edited, bait)
     key_file = tmp_path / "public_key.pub"
     key_file.write_bytes(LEXOFFICE.public_pem())
 
-    with live_receiver(sandbox, connection, str(key_file), subscribe=False) as receiver:
+    with live_receiver(sandbox, connection_block, str(key_file), subscribe=False) as receiver:
         started = time.perf_counter()
         answers = send_all(receiver.server.callback_url, callbacks, SENDERS)
         answered = time.perf_counter() - started

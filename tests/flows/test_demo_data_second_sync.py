@@ -26,12 +26,12 @@ def journal_size(sessions: sessionmaker[Session]) -> int:
 
 
 def test_second_full_sync_of_the_demo_data_changes_nothing(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     sandbox.control.post("/seed-demo").raise_for_status()
     with sessions.begin() as session:
         seed_demo(session)
-    name = connection_name(connection)
+    name = connection_name(connection_block)
 
     first = full_sync(connection=name)
     journalled = journal_size(sessions)

@@ -17,17 +17,17 @@ from tests.flows.test_documents_flow import configure, counts, document, project
 OC = "order confirmations"
 
 
-def document_event(connection: LexsyncConnection, **ids: Any) -> RunReport:
-    return sync_contacts([], connection=connection_name(connection), **ids)
+def document_event(connection_block: LexsyncConnection, **ids: Any) -> RunReport:
+    return sync_contacts([], connection=connection_name(connection_block), **ids)
 
 
 def test_order_confirmation_event_imports_that_document_exactly_once(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     chosen, _other = seed(sandbox, "order-confirmations", [document(), document()])
 
-    first = document_event(connection, order_confirmation_ids=[chosen])
-    again = document_event(connection, order_confirmation_ids=[chosen])
+    first = document_event(connection_block, order_confirmation_ids=[chosen])
+    again = document_event(connection_block, order_confirmation_ids=[chosen])
 
     [project] = projects(sessions)
     assert str(project.lexoffice_id) == chosen
@@ -36,33 +36,33 @@ def test_order_confirmation_event_imports_that_document_exactly_once(
     assert [r["path"] for r in requests_log(sandbox, "GET")].count(
         f"/v1/order-confirmations/{chosen}"
     ) == 2  # one read per event, no listing
-    run(connection)  # the full import afterwards: the other one only
+    run(connection_block)  # the full import afterwards: the other one only
     assert len(projects(sessions)) == 2
 
 
 def test_draft_arrives_once_finalized(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    configure(connection, document_import=DocumentImportSetting.BOTH)
+    configure(connection_block, document_import=DocumentImportSetting.BOTH)
     [draft] = seed(sandbox, "delivery-notes", [document(voucherStatus="draft")])
 
-    skipped = document_event(connection, delivery_note_ids=[draft])
+    skipped = document_event(connection_block, delivery_note_ids=[draft])
     assert projects(sessions) == []
     assert counts(skipped, "delivery notes")["skipped"] == 1
 
     edit_in_lexoffice(sandbox, "delivery-notes", draft, {"voucherStatus": "open"})
-    document_event(connection, delivery_note_ids=[draft])
+    document_event(connection_block, delivery_note_ids=[draft])
     [project] = projects(sessions)
     assert str(project.lexoffice_id) == draft
 
 
 def test_events_of_a_switched_off_document_type_are_dropped_unread(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    configure(connection, document_import=DocumentImportSetting.ORDER_CONFIRMATIONS)
+    configure(connection_block, document_import=DocumentImportSetting.ORDER_CONFIRMATIONS)
     [note] = seed(sandbox, "delivery-notes", [document()])
 
-    report = document_event(connection, delivery_note_ids=[note])
+    report = document_event(connection_block, delivery_note_ids=[note])
 
     assert projects(sessions) == []
     assert requests_log(sandbox, "GET") == []

@@ -26,11 +26,11 @@ def event_types(sessions: sessionmaker[Session]) -> list[str]:
 
 
 @pytest.fixture
-def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[LiveReceiver]:
+def receiver(sandbox: SandboxServer, connection_block: LexsyncConnection) -> Iterator[LiveReceiver]:
     """The receiver, subscribed in the sandbox to the contact and the document events."""
     key_url = f"{sandbox.base_url}/webhookSignature/public/public_key.pub"
-    with live_receiver(sandbox, connection, key_url) as live:
-        with lexoffice_client(connection.lexoffice_settings()) as client:
+    with live_receiver(sandbox, connection_block, key_url) as live:
+        with lexoffice_client(connection_block.lexoffice_settings()) as client:
             states = ensure_subscriptions(client, live.server.callback_url, DOCUMENT_EVENTS)
         assert {s.status for s in states} == {"created"}
         yield live
@@ -38,7 +38,7 @@ def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[
 
 def test_order_confirmation_made_in_lexoffice_becomes_one_project_by_webhook(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:

@@ -38,7 +38,7 @@ def customers(sessions: sessionmaker[Session]) -> list[Customer]:
 
 
 def test_document_of_a_linked_contact_gets_the_linked_customer(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     [contact_id] = seed(sandbox, "contacts", [{"company": {"name": "Muster GmbH"}}])
     with sessions.begin() as session:
@@ -46,7 +46,7 @@ def test_document_of_a_linked_contact_gets_the_linked_customer(
         upsert_link(session, SyncEntity.CUSTOMER, customer.id, uuid.UUID(contact_id), 1, {})
         customer_id = customer.id
     seed(sandbox, "order-confirmations", [document(address={"contactId": contact_id})])
-    run(connection)
+    run(connection_block)
     [project] = projects(sessions)
     assert project.customer_id == customer_id
     assert project.name == "AB0001 – Muster GmbH"
@@ -54,7 +54,7 @@ def test_document_of_a_linked_contact_gets_the_linked_customer(
 
 
 def test_one_time_addresses_become_customers_once_per_address_exported_in_the_same_run(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     other = {"name": "Familie Schulz", "city": "Potsdam", "countryCode": "DE"}
     seed(
@@ -63,7 +63,7 @@ def test_one_time_addresses_become_customers_once_per_address_exported_in_the_sa
         [document(address=ADDRESS), document(address=ADDRESS), document(address=other)],
     )
     seed(sandbox, "delivery-notes", [document(address=ADDRESS)])
-    run(connection)
+    run(connection_block)
     made = {customer.company_name: customer for customer in customers(sessions)}
     assert set(made) == {"Baustelle Meier", "Familie Schulz"}
     meier = made["Baustelle Meier"]
@@ -83,7 +83,7 @@ def test_one_time_addresses_become_customers_once_per_address_exported_in_the_sa
 
 
 def test_contact_not_yet_in_the_system_is_imported_first(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     contacts: list[dict[str, Any]] = [
         {"company": {"name": "Neukunde AG"}},
@@ -95,7 +95,7 @@ def test_contact_not_yet_in_the_system_is_imported_first(
         "order-confirmations",
         [document(address={"contactId": contact_id}), document(address={"contactId": vendor_id})],
     )
-    report = run(connection)
+    report = run(connection_block)
     [customer] = customers(sessions)
     assert customer.company_name == "Neukunde AG"
     with sessions() as session:

@@ -58,16 +58,16 @@ def projects(sessions: sessionmaker[Session]) -> list[Project]:
         return found
 
 
-def run(connection: LexsyncConnection, **kwargs: Any) -> RunReport:
-    report = import_documents(connection_name(connection), **kwargs)
+def run(connection_block: LexsyncConnection, **kwargs: Any) -> RunReport:
+    report = import_documents(connection_name(connection_block), **kwargs)
     assert isinstance(report, RunReport)
     return report
 
 
-def configure(connection: LexsyncConnection, **settings: Any) -> None:
+def configure(connection_block: LexsyncConnection, **settings: Any) -> None:
     for key, value in settings.items():
-        setattr(connection.settings, key, value)
-    connection.save(connection_name(connection), overwrite=True)
+        setattr(connection_block.settings, key, value)
+    connection_block.save(connection_name(connection_block), overwrite=True)
 
 
 def counts(report: RunReport, entity: str) -> dict[str, int]:
@@ -77,7 +77,7 @@ def counts(report: RunReport, entity: str) -> dict[str, int]:
 
 
 def test_order_confirmation_becomes_a_project_named_by_its_title_with_its_net_sum(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     [oc_id] = seed(
         sandbox,
@@ -91,7 +91,7 @@ def test_order_confirmation_becomes_a_project_named_by_its_title_with_its_net_su
             )
         ],
     )
-    report = run(connection)
+    report = run(connection_block)
     [project] = projects(sessions)
     assert project.name == "Badsanierung"
     assert project.order_sum == Decimal("125.00")
@@ -107,10 +107,10 @@ def test_order_confirmation_becomes_a_project_named_by_its_title_with_its_net_su
 
 
 def test_delivery_note_with_default_title_is_named_by_number_and_customer_without_sum(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "delivery-notes", [document(totalPrice=None)])
-    run(connection)
+    run(connection_block)
     [project] = projects(sessions)
     assert project.name == "LS0001 – Baustelle Meier"
     assert project.order_sum is None
@@ -122,7 +122,7 @@ def test_delivery_note_with_default_title_is_named_by_number_and_customer_withou
 
 
 def test_document_import_setting_chooses_the_document_types(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     def seed_one_of_each() -> None:
         seed(sandbox, "order-confirmations", [document()])
@@ -133,29 +133,29 @@ def test_document_import_setting_chooses_the_document_types(
 
     oc, dn = ProjectOrigin.LEXOFFICE_ORDER_CONFIRMATION, ProjectOrigin.LEXOFFICE_DELIVERY_NOTE
     seed_one_of_each()
-    configure(connection, document_import=DocumentImportSetting.NONE)
-    run(connection)
+    configure(connection_block, document_import=DocumentImportSetting.NONE)
+    run(connection_block)
     assert origins() == []
-    configure(connection, document_import=DocumentImportSetting.DELIVERY_NOTES)
-    run(connection)
+    configure(connection_block, document_import=DocumentImportSetting.DELIVERY_NOTES)
+    run(connection_block)
     assert origins() == [dn]
-    configure(connection, document_import=DocumentImportSetting.ORDER_CONFIRMATIONS)
-    run(connection)
+    configure(connection_block, document_import=DocumentImportSetting.ORDER_CONFIRMATIONS)
+    run(connection_block)
     assert origins() == [dn, oc]
     seed_one_of_each()
-    configure(connection, document_import=DocumentImportSetting.BOTH)
-    run(connection)
+    configure(connection_block, document_import=DocumentImportSetting.BOTH)
+    run(connection_block)
     assert origins() == [dn, dn, oc, oc]
 
 
 def test_drafts_are_imported_only_when_the_setting_says_so(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document(), document(voucherStatus="draft")])
-    report = run(connection)
+    report = run(connection_block)
     assert len(projects(sessions)) == 1
     assert counts(report, "order confirmations")["skipped"] == 1
-    configure(connection, import_draft_documents=True)
-    run(connection)
+    configure(connection_block, import_draft_documents=True)
+    run(connection_block)
     names = sorted(project.name for project in projects(sessions))
     assert names == ["AB0001 – Baustelle Meier", "Entwurf vom 02.03.2026 – Baustelle Meier"]

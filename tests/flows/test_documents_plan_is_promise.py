@@ -34,14 +34,14 @@ WRITES = ("POST", "PUT", "DELETE")
 
 @pytest.mark.parametrize("flow_name", list(FLOWS))
 def test_dry_run_reports_what_the_document_import_then_does(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sandbox: SandboxServer,
     sessions: sessionmaker[Session],
     flow_name: str,
 ) -> None:
     _seed_documents(sandbox, sessions)
     run_flow = FLOWS[flow_name]
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     customers_before = len(customers(sessions))
 
     planned = run_flow(connection=name, dry_run=True)

@@ -42,13 +42,13 @@ def imports(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
 
 
 def test_rerun_imports_nothing_twice_and_lists_only_since_the_cursor(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document(), document()])
     seed(sandbox, "delivery-notes", [document()])
-    run(connection)
+    run(connection_block)
     sandbox.control.delete("/requests").raise_for_status()
-    report = run(connection)
+    report = run(connection_block)
     assert len(projects(sessions)) == 3
     assert (counts(report, ENTITY)["created"], counts(report, ENTITY)["unchanged"]) == (0, 2)
     assert requests(sandbox, "/v1/order-confirmations/") == []  # nothing read again
@@ -57,13 +57,13 @@ def test_rerun_imports_nothing_twice_and_lists_only_since_the_cursor(
 
 
 def test_changed_or_voided_document_is_reported_once_and_not_applied(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     [oc_id] = seed(sandbox, "order-confirmations", [document(title="Badsanierung")])
-    run(connection)
+    run(connection_block)
     patch = {"title": "Bad und Küche", "lineItems": [document()["lineItems"][0]] * 2}
     edit_in_lexoffice(sandbox, "order-confirmations", oc_id, patch)
-    report = run(connection)
+    report = run(connection_block)
     [project] = projects(sessions)
     assert project.name == "Badsanierung"
     [(_, problem)] = report.problems
@@ -71,41 +71,41 @@ def test_changed_or_voided_document_is_reported_once_and_not_applied(
     assert problem.field == "name, order_sum, description"
     assert "Bad und Küche" in str(problem.lexoffice_value)
     assert "nicht ins Projekt übernommen" in problem.message
-    again = run(connection)
+    again = run(connection_block)
     assert again.problems == []
     assert counts(again, ENTITY)["unchanged"] == 1
     edit_in_lexoffice(sandbox, "order-confirmations", oc_id, {"voucherStatus": "voided"})
-    [(_, voided)] = run(connection).problems
+    [(_, voided)] = run(connection_block).problems
     assert voided.field is not None and voided.field.endswith("voucher_status")
     assert len(projects(sessions)) == 1
 
 
 def test_document_that_cannot_be_imported_is_reported_and_the_rest_go_on(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     nameless = document(address={"countryCode": "DE"})
     [_, broken_id, _] = seed(sandbox, "order-confirmations", [document(), nameless, document()])
-    report = run(connection)
+    report = run(connection_block)
     assert len(projects(sessions)) == 2
     [(_, problem)] = report.problems
     assert problem.kind == "error" and "hat keinen Namen" in problem.message
     assert counts(report, ENTITY)["failed"] == 1
     [failed] = [row for row in imports(sessions) if str(row["lexoffice_id"]) == broken_id]
     assert failed["status"] == DocumentImportStatus.FAILED and failed["project_id"] is None
-    [published] = artifacts(f"document-import-{connection_name(connection)}-problems")
+    [published] = artifacts(f"document-import-{connection_name(connection_block)}-problems")
     assert "hat keinen Namen" in str(published.data)
     fix = {"address": {"name": "Baustelle Schulz", "countryCode": "DE"}}
     edit_in_lexoffice(sandbox, "order-confirmations", broken_id, fix)
-    retried = run(connection)
+    retried = run(connection_block)
     assert counts(retried, ENTITY)["created"] == 1
     assert len(projects(sessions)) == 3
 
 
 def test_more_than_250_documents_are_listed_over_several_pages(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document() for _ in range(251)])
-    report = run(connection)
+    report = run(connection_block)
     assert counts(report, ENTITY)["created"] == 251
     assert len({project.lexoffice_id for project in projects(sessions)}) == 251
     pages = [parse_qs(r["query"]) for r in requests(sandbox, "/v1/voucherlist")]
@@ -113,14 +113,14 @@ def test_more_than_250_documents_are_listed_over_several_pages(
 
 
 def test_dry_run_writes_nothing_but_reports_what_it_would_create(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document(), document(address={"countryCode": "DE"})])
-    report = run(connection, dry_run=True)
+    report = run(connection_block, dry_run=True)
     assert report.dry_run
     assert counts(report, ENTITY)["created"] == 1
     assert counts(report, ENTITY)["failed"] == 1
     assert projects(sessions) == []
     assert imports(sessions) == []
     with sessions() as session:
-        assert get_cursors(session, connection_name(connection)) == {}
+        assert get_cursors(session, connection_name(connection_block)) == {}

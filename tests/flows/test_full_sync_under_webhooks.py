@@ -44,11 +44,11 @@ def edited_name(n: int) -> str:
 
 def test_full_sync_while_250_contact_webhooks_arrive_completes_and_loses_nothing(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     tmp_path: Path,
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     edited = linked_then_edited_contacts(sandbox, name)
     for n in range(NEW_IN_SYSTEM):  # the sync exports these: lexoffice writes + new links
         add_customer(sessions, last_name=f"Neu {n:04d}")
@@ -66,7 +66,7 @@ def test_full_sync_while_250_contact_webhooks_arrive_completes_and_loses_nothing
         outcome["state"] = full_sync(connection=name, return_state=True)
         outcome["sync_done"] = time.perf_counter()
 
-    with live_receiver(sandbox, connection, str(key_file), subscribe=False) as receiver:
+    with live_receiver(sandbox, connection_block, str(key_file), subscribe=False) as receiver:
         started = time.perf_counter()
         thread = threading.Thread(target=sync)
         thread.start()

@@ -50,11 +50,13 @@ def listed_by_status(sessions: sessionmaker[Session]) -> list[int]:
 
 def test_invoice_awaiting_a_decision_is_followed_and_shown_paid(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    work_report_id, invoice_id = reported_with_a_difference(connection, sandbox, sessions, True)
+    work_report_id, invoice_id = reported_with_a_difference(
+        connection_block, sandbox, sessions, True
+    )
     noted = work_report(sessions, work_report_id)
     assert (noted.status, noted.lexoffice_invoice_id) == (WorkReportStatus.COMPLETED, None)
     assert (noted.lexoffice_invoice_number, noted.lexoffice_invoice_status) == ("RE0001", "open")
@@ -62,12 +64,12 @@ def test_invoice_awaiting_a_decision_is_followed_and_shown_paid(
     assert listed_by_status(sessions) == [work_report_id]
 
     pay(sandbox, invoice_id, D("8.16"))
-    part = invoice_event(connection, [invoice_id])
+    part = invoice_event(connection_block, [invoice_id])
     assert work_report(sessions, work_report_id).lexoffice_open_amount == D("1000.00")
     assert part.section("invoices", IMPORTING).counts["status updated"] == 1
 
     pay(sandbox, invoice_id, D("1000.00"))
-    paid_report = invoice_event(connection, [invoice_id])
+    paid_report = invoice_event(connection_block, [invoice_id])
 
     paid = work_report(sessions, work_report_id)
     assert (paid.lexoffice_invoice_status, paid.lexoffice_open_amount) == ("paid", D("0.00"))
@@ -80,7 +82,7 @@ def test_invoice_awaiting_a_decision_is_followed_and_shown_paid(
     assert shown.startswith("RE0001 bezahlt, Restbetrag 0,00\u00a0€, bezahlt am ")
     assert "wartet auf Entscheidung" in shown
 
-    name = connection_name(connection)  # the person accepts it: invoiced, state kept
+    name = connection_name(connection_block)  # the person accepts it: invoiced, state kept
     assert main(["invoice", str(work_report_id), "--connection", name, "--accept"]) == 0
     accepted = work_report(sessions, work_report_id)
     assert (accepted.status, str(accepted.lexoffice_invoice_id)) == ("invoiced", invoice_id)
@@ -91,15 +93,17 @@ def test_invoice_awaiting_a_decision_is_followed_and_shown_paid(
 
 def test_awaiting_invoice_voided_in_lexoffice_is_the_decision_made(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    work_report_id, invoice_id = reported_with_a_difference(connection, sandbox, sessions, True)
+    work_report_id, invoice_id = reported_with_a_difference(
+        connection_block, sandbox, sessions, True
+    )
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "voided"})
     posts_before = len(requests_log(sandbox, "POST"))
 
-    report = invoice_event(connection, [invoice_id])
+    report = invoice_event(connection_block, [invoice_id])
 
     assert_freed(sessions, work_report_id, invoice_id, "voided")
     [problem] = report.section("invoices", IMPORTING).problems
@@ -107,18 +111,20 @@ def test_awaiting_invoice_voided_in_lexoffice_is_the_decision_made(
     assert "entschieden" in problem.message and "nicht von selbst" in problem.message
     assert "wieder abrechenbar" in invoice_state_text(work_report(sessions, work_report_id))
     assert len(requests_log(sandbox, "POST")) == posts_before  # nothing sent anew
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     assert main(["invoice", str(work_report_id), "--connection", name, "--accept"]) == 1
     assert "Keine Rechnung wartet auf eine Entscheidung" in capsys.readouterr().err
 
 
 def test_full_sync_reconciles_an_awaiting_invoice_when_none_is_invoiced(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = reported_with_a_difference(connection, sandbox, sessions, True)
+    work_report_id, invoice_id = reported_with_a_difference(
+        connection_block, sandbox, sessions, True
+    )
     pay(sandbox, invoice_id, LEXOFFICE_GROSS)  # its event missed: no receiver runs
 
-    report = full_sync(connection=connection_name(connection))
+    report = full_sync(connection=connection_name(connection_block))
 
     paid = work_report(sessions, work_report_id)
     assert (paid.lexoffice_invoice_status, paid.lexoffice_open_amount) == ("paid", D("0.00"))

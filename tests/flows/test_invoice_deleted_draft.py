@@ -27,22 +27,22 @@ def invoice_reads(sandbox: SandboxServer) -> list[tuple[str, str, int]]:
     ]
 
 
-def days_later(sessions: sessionmaker[Session], connection: LexsyncConnection) -> None:
+def days_later(sessions: sessionmaker[Session], connection_block: LexsyncConnection) -> None:
     """The reconcile cursor two days on: the draft was not updated since."""
     with sessions.begin() as session:
         later = utc_now() + dt.timedelta(days=2)
-        queries.set_invoice_status_cursor(session, connection_name(connection), later)
+        queries.set_invoice_status_cursor(session, connection_name(connection_block), later)
 
 
 def test_full_sync_frees_the_work_report_of_a_draft_deleted_in_lexoffice(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
-    full_sync(connection=connection_name(connection))  # follows the draft
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
+    full_sync(connection=connection_name(connection_block))  # follows the draft
     sandbox.control.delete(f"/invoices/{invoice_id}").raise_for_status()  # event missed
     sandbox.control.delete("/requests").raise_for_status()
 
-    report = full_sync(connection=connection_name(connection))
+    report = full_sync(connection=connection_name(connection_block))
 
     assert_freed(sessions, work_report_id, invoice_id, "deleted")
     [problem] = report.section("invoices", IMPORTING).problems
@@ -51,19 +51,19 @@ def test_full_sync_frees_the_work_report_of_a_draft_deleted_in_lexoffice(
     single = [(path, status) for path, _, status in invoice_reads(sandbox) if "invoices" in path]
     assert single == [(f"/v1/invoices/{invoice_id}", 404)]  # one read, the 404
 
-    again = full_sync(connection=connection_name(connection))  # freed: not looked for again
+    again = full_sync(connection=connection_name(connection_block))  # freed: not looked for again
     assert again.section("invoices", IMPORTING).problems == []
 
 
 def test_draft_left_alone_costs_a_list_page_and_no_read_of_its_own(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
-    full_sync(connection=connection_name(connection))
-    days_later(sessions, connection)
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
+    full_sync(connection=connection_name(connection_block))
+    days_later(sessions, connection_block)
     sandbox.control.delete("/requests").raise_for_status()
 
-    report = full_sync(connection=connection_name(connection))
+    report = full_sync(connection=connection_name(connection_block))
 
     reads = invoice_reads(sandbox)
     assert [path for path, _, _ in reads] == ["/v1/voucherlist", "/v1/voucherlist"]

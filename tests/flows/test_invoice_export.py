@@ -16,7 +16,7 @@ from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_li
 
 
 def test_an_unlinked_customer_is_exported_first_and_a_refused_one_stops_the_invoice(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control, link_customer=False)
     with sessions.begin() as session:
@@ -25,16 +25,16 @@ def test_an_unlinked_customer_is_exported_first_and_a_refused_one_stops_the_invo
         customer.email = "muster-bau.example.org"  # no @: lexoffice would refuse it
     refused = r"(?i)konnte nicht nach lexoffice übertragen werden: .*e-mail"
     with pytest.raises(PreconditionError, match=refused):
-        create_invoice(seeded.work_report_id, connection_name(connection))
+        create_invoice(seeded.work_report_id, connection_name(connection_block))
     log = sandbox.control.get("/requests").json()
     assert [r for r in log if r["path"] == "/v1/invoices"] == []
 
-    assert connection.settings.customers.export_enabled
+    assert connection_block.settings.customers.export_enabled
     with sessions.begin() as session:
         customer = queries.get_customer(session, seeded.customer_id)
         assert customer is not None
         customer.email = "info@muster-bau.example.org"
-    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    result = create_invoice(seeded.work_report_id, connection_name(connection_block))
     assert result.totals.gross == HAND_CHECKED_GROSS
     with sessions.begin() as session:
         link = queries.get_link(session, SyncEntity.CUSTOMER, seeded.customer_id)

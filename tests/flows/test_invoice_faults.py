@@ -68,14 +68,14 @@ COMMIT_THEN_FAIL = ["commit-500", "commit-502", "commit-503", "504", "lose_respo
 
 @pytest.mark.parametrize("fault", COMMIT_THEN_FAIL)
 def test_an_answer_lost_after_lexoffice_created_the_invoice_yields_exactly_one(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sandbox: SandboxServer,
     sessions: sessionmaker[Session],
     fault: str,
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
     arm(sandbox, fault)
-    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    result = create_invoice(seeded.work_report_id, connection_name(connection_block))
     assert invoice_ids(sandbox) == [str(result.invoice_id)]
     assert len(invoice_posts(sandbox)) == 1
     assert result.created_now is False and result.totals.gross == HAND_CHECKED_GROSS
@@ -87,14 +87,20 @@ def test_an_answer_lost_after_lexoffice_created_the_invoice_yields_exactly_one(
 
 
 def test_a_read_timeout_after_create_finds_the_invoice_instead_of_resending(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
     arm(sandbox, "timeout", delay=1.0)
-    settings = connection.lexoffice_settings(read_timeout=0.3)
+    settings = connection_block.lexoffice_settings(read_timeout=0.3)
     with LexofficeClient(settings) as client:
         plan = prepare_invoice(
-            sessions, client, connection.settings, seeded.work_report_id, None, "r1", RunReport("x")
+            sessions,
+            client,
+            connection_block.settings,
+            seeded.work_report_id,
+            None,
+            "r1",
+            RunReport("x"),
         )
         state = begin_attempt(sessions, plan, False, "r1")
         delivered = deliver(sessions, client, plan, state, run_id="r1", resend_after_seconds=300)
@@ -103,10 +109,10 @@ def test_a_read_timeout_after_create_finds_the_invoice_instead_of_resending(
 
 
 def test_an_unknown_outcome_with_no_invoice_is_not_resent_until_the_wait_is_over(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     arm(sandbox, "500")  # answered before lexoffice performs the call: nothing was created
     with pytest.raises(OutcomeStillUnknownError, match="Nichts wurde erneut gesendet"):
         create_invoice(seeded.work_report_id, name)
@@ -114,30 +120,36 @@ def test_an_unknown_outcome_with_no_invoice_is_not_resent_until_the_wait_is_over
         create_invoice(seeded.work_report_id, name)
     assert invoice_ids(sandbox) == [] and len(invoice_posts(sandbox)) == 1
     assert report_state(sessions, seeded.work_report_id)[2] == InvoiceAttemptStatus.SENDING
-    connection.settings.invoicing.resend_after_seconds = 0
-    connection.save(name, overwrite=True)
+    connection_block.settings.invoicing.resend_after_seconds = 0
+    connection_block.save(name, overwrite=True)
     result = create_invoice(seeded.work_report_id, name)
     assert invoice_ids(sandbox) == [str(result.invoice_id)] and result.created_now
 
 
 def _send_as_a_killed_run(
-    connection: LexsyncConnection, sessions: sessionmaker[Session], work_report_id: int
+    connection_block: LexsyncConnection, sessions: sessionmaker[Session], work_report_id: int
 ) -> str:
     """What a run killed right after its POST leaves: an open attempt, an invoice in lexoffice."""
-    with LexofficeClient(connection.lexoffice_settings()) as client:
+    with LexofficeClient(connection_block.lexoffice_settings()) as client:
         plan = prepare_invoice(
-            sessions, client, connection.settings, work_report_id, None, "killed", RunReport("x")
+            sessions,
+            client,
+            connection_block.settings,
+            work_report_id,
+            None,
+            "killed",
+            RunReport("x"),
         )
         begin_attempt(sessions, plan, False, "killed")
         return client.create_invoice(to_lexoffice(plan)).id
 
 
 def test_a_rerun_after_a_worker_died_mid_request_checks_the_found_invoice_to_the_cent(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    name = connection_name(connection)
-    created = _send_as_a_killed_run(connection, sessions, seeded.work_report_id)
+    name = connection_name(connection_block)
+    created = _send_as_a_killed_run(connection_block, sessions, seeded.work_report_id)
     lines = sandbox.control.get(f"/invoices/{created}").json()["lineItems"]
     assert lines[11]["quantity"] == 1 and lines[11]["unitPrice"]["netAmount"] == 78
     lines[11]["unitPrice"]["netAmount"] = 78.01  # a user edits the draft: +0.01 €
@@ -158,14 +170,14 @@ def test_a_rerun_after_a_worker_died_mid_request_checks_the_found_invoice_to_the
 
 
 def test_an_invoice_lexoffice_refuses_is_recorded_as_failed_and_sent_again_once_fixed(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
     with sessions.begin() as session:
         link = queries.get_link(session, SyncEntity.ACTIVITY, 1)
         assert link is not None
         link.lexoffice_id = uuid.uuid4()  # an article lexoffice does not know: 406
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     with pytest.raises(InvoiceRefusedError, match="Artikel existiert nicht"):
         create_invoice(seeded.work_report_id, name)
     assert report_state(sessions, seeded.work_report_id)[2] == InvoiceAttemptStatus.FAILED
@@ -178,13 +190,13 @@ def test_an_invoice_lexoffice_refuses_is_recorded_as_failed_and_sent_again_once_
 
 
 def test_a_small_business_invoices_vat_free_at_rate_zero(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     spec = {"companyName": "Kleinbetrieb Elektro", "taxType": "net", "smallBusiness": True}
     key = sandbox.control.post("/organizations", json=spec).json()["apiKey"]
-    name = connection_name(connection)
-    connection.lexoffice_api_key = SecretStr(key)
-    connection.save(name, overwrite=True)
+    name = connection_name(connection_block)
+    connection_block.lexoffice_api_key = SecretStr(key)
+    connection_block.save(name, overwrite=True)
     sandbox.control.headers["X-Sandbox-Api-Key"] = key
     try:
         seeded = seed_linked_work_report(sessions, sandbox.control)
@@ -201,12 +213,18 @@ def test_a_small_business_invoices_vat_free_at_rate_zero(
 
 
 def test_of_two_runs_taking_over_an_unconfirmed_attempt_only_one_may_send(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    with LexofficeClient(connection.lexoffice_settings()) as client:
+    with LexofficeClient(connection_block.lexoffice_settings()) as client:
         plan = prepare_invoice(
-            sessions, client, connection.settings, seeded.work_report_id, None, "r", RunReport("x")
+            sessions,
+            client,
+            connection_block.settings,
+            seeded.work_report_id,
+            None,
+            "r",
+            RunReport("x"),
         )
     begin_attempt(sessions, plan, False, "first")
     seen_by_both = begin_attempt(sessions, plan, False, "second")

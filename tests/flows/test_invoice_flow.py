@@ -50,10 +50,12 @@ def report_artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
 
 
 def test_every_position_is_invoiced_once_with_the_hand_checked_total(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    state = create_invoice(seeded.work_report_id, connection_name(connection), return_state=True)
+    state = create_invoice(
+        seeded.work_report_id, connection_name(connection_block), return_state=True
+    )
     result = state.result()
     assert (result.totals.net, result.totals.tax, result.totals.gross) == (
         HAND_CHECKED_NET,
@@ -83,7 +85,7 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
         )
     assert state.state_details.flow_run_id is not None
     artifacts = report_artifacts(state.state_details.flow_run_id)
-    key = f"invoice-{connection_name(connection)}-work-report-{seeded.work_report_id}"
+    key = f"invoice-{connection_name(connection_block)}-work-report-{seeded.work_report_id}"
     lines = artifacts[f"{key}-lines"]
     assert "| 3 | Leistung | Elektroinstallation (Geselle) | 4 | Stunde | 62,00\xa0€ |" in lines
     assert "| brutto | 1.008,15\xa0€ | 1.008,15\xa0€ |" in lines
@@ -92,11 +94,11 @@ def test_every_position_is_invoiced_once_with_the_hand_checked_total(
 
 
 def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced_twice(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    name = connection_name(connection)
-    connection.settings.invoicing.app_base_url = "https://app.example.test/"
-    connection.save(name, overwrite=True)
+    name = connection_name(connection_block)
+    connection_block.settings.invoicing.app_base_url = "https://app.example.test/"
+    connection_block.save(name, overwrite=True)
     seeded = seed_linked_work_report(sessions, sandbox.control)
     result = create_invoice(
         seeded.work_report_id, name, finalize=True, layout=InvoiceLayout.GROUPED
@@ -116,13 +118,13 @@ def test_finalized_grouped_invoice_records_its_number_link_and_is_never_invoiced
 
 
 def test_preconditions_fail_clearly_before_anything_is_sent(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     with pytest.raises(PreconditionError, match="Arbeitsnachweis 4242: gibt es nicht"):
         create_invoice(4242, name)
-    connection.settings.customers.export_enabled = False
-    connection.save(name, overwrite=True)
+    connection_block.settings.customers.export_enabled = False
+    connection_block.save(name, overwrite=True)
     seeded = seed_linked_work_report(sessions, sandbox.control, link_customer=False)
     with pytest.raises(PreconditionError, match=r"keinem lexoffice-Kontakt verknüpft .* ist aus"):
         create_invoice(seeded.work_report_id, name)

@@ -35,14 +35,23 @@ EDITED_LINE = 11  # 1 × 78.00 € at 19 % in the seeded work report
 
 
 def created_with_a_difference(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: Any, finalize: bool = False
+    connection_block: LexsyncConnection,
+    sandbox: SandboxServer,
+    sessions: Any,
+    finalize: bool = False,
 ) -> tuple[int, str]:
     """A work report whose invoice lexoffice created with totals 0.01 € above lexsync's
     (a run killed after its POST, then a user edits a price in lexoffice)."""
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    with LexofficeClient(connection.lexoffice_settings()) as client:
+    with LexofficeClient(connection_block.lexoffice_settings()) as client:
         plan = prepare_invoice(
-            sessions, client, connection.settings, seeded.work_report_id, None, "r", RunReport("")
+            sessions,
+            client,
+            connection_block.settings,
+            seeded.work_report_id,
+            None,
+            "r",
+            RunReport(""),
         )
         begin_attempt(sessions, plan, finalize, "r")
         created = client.create_invoice(to_lexoffice(plan), finalize=finalize).id
@@ -53,12 +62,17 @@ def created_with_a_difference(
 
 
 def reported_with_a_difference(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: Any, finalize: bool = False
+    connection_block: LexsyncConnection,
+    sandbox: SandboxServer,
+    sessions: Any,
+    finalize: bool = False,
 ) -> tuple[int, str]:
     """As above, and the next run found the invoice and reported the difference."""
-    work_report_id, created = created_with_a_difference(connection, sandbox, sessions, finalize)
+    work_report_id, created = created_with_a_difference(
+        connection_block, sandbox, sessions, finalize
+    )
     with pytest.raises(TotalsMismatchError):
-        create_invoice(work_report_id, connection_name(connection), finalize=finalize)
+        create_invoice(work_report_id, connection_name(connection_block), finalize=finalize)
     return work_report_id, created
 
 
@@ -79,10 +93,10 @@ def attempt_row(sessions: sessionmaker[Session], work_report_id: int) -> dict[st
 
 
 def test_differing_totals_are_recorded_reported_in_german_and_never_sent_twice(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, created = created_with_a_difference(connection, sandbox, sessions)
-    name = connection_name(connection)
+    work_report_id, created = created_with_a_difference(connection_block, sandbox, sessions)
+    name = connection_name(connection_block)
     for _ in range(2):  # a re-run finds the same invoice and says the same
         with pytest.raises(TotalsMismatchError) as caught:
             create_invoice(work_report_id, name)
@@ -105,13 +119,13 @@ def test_differing_totals_are_recorded_reported_in_german_and_never_sent_twice(
 
 
 def test_accept_marks_the_work_report_invoiced_with_lexoffice_totals(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sandbox: SandboxServer,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    work_report_id, created = created_with_a_difference(connection, sandbox, sessions)
-    name = connection_name(connection)
+    work_report_id, created = created_with_a_difference(connection_block, sandbox, sessions)
+    name = connection_name(connection_block)
     args = ["invoice", str(work_report_id), "--connection", name]
     assert main([*args, "--accept"]) == 1  # no run has read the invoice back yet
     assert "erst `lexsync invoice` erneut" in capsys.readouterr().err
@@ -131,13 +145,13 @@ def test_accept_marks_the_work_report_invoiced_with_lexoffice_totals(
 
 
 def test_void_is_refused_while_the_draft_is_valid_then_the_next_run_sends_anew(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sandbox: SandboxServer,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    work_report_id, created = reported_with_a_difference(connection, sandbox, sessions)
-    name = connection_name(connection)
+    work_report_id, created = reported_with_a_difference(connection_block, sandbox, sessions)
+    name = connection_name(connection_block)
     args = ["invoice", str(work_report_id), "--connection", name]
     assert main([*args, "--void"]) == 1
     assert "gilt in lexoffice noch" in capsys.readouterr().err
@@ -150,10 +164,10 @@ def test_void_is_refused_while_the_draft_is_valid_then_the_next_run_sends_anew(
 
 
 def test_a_finalized_invoice_is_voided_only_after_it_was_cancelled_in_lexoffice(
-    connection: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
+    connection_block: LexsyncConnection, sandbox: SandboxServer, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, created = reported_with_a_difference(connection, sandbox, sessions, True)
-    name = connection_name(connection)
+    work_report_id, created = reported_with_a_difference(connection_block, sandbox, sessions, True)
+    name = connection_name(connection_block)
     args = ["invoice", str(work_report_id), "--connection", name]
     assert main([*args, "--void"]) == 1
     edit = {"voucherStatus": "voided"}  # cancelled (storniert) in lexoffice
@@ -168,7 +182,7 @@ def test_a_finalized_invoice_is_voided_only_after_it_was_cancelled_in_lexoffice(
 
 
 def test_a_customer_whose_contact_was_deleted_is_refused_before_any_request(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sandbox: SandboxServer,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
@@ -180,7 +194,7 @@ def test_a_customer_whose_contact_was_deleted_is_refused_before_any_request(
             session, SyncEntity.CUSTOMER, [seeded.customer_id], LinkStatus.DELETED_IN_LEXOFFICE
         )
     sandbox.control.delete("/requests").raise_for_status()
-    name = connection_name(connection)
+    name = connection_name(connection_block)
 
     with pytest.raises(PreconditionError) as caught:
         create_invoice(seeded.work_report_id, name)

@@ -24,15 +24,17 @@ from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_li
 IMPORTING = "lexoffice → system"
 
 
-def invoiced(connection: LexsyncConnection, sessions: sessionmaker[Session], sandbox: Any) -> Any:
+def invoiced(
+    connection_block: LexsyncConnection, sessions: sessionmaker[Session], sandbox: Any
+) -> Any:
     """A work report invoiced by lexsync as a draft; returns (work report id, invoice id)."""
     seeded = seed_linked_work_report(sessions, sandbox.control)
-    result = create_invoice(seeded.work_report_id, connection_name(connection))
+    result = create_invoice(seeded.work_report_id, connection_name(connection_block))
     return seeded.work_report_id, str(result.invoice_id)
 
 
-def invoice_event(connection: LexsyncConnection, invoice_ids: list[str]) -> RunReport:
-    return sync_contacts([], connection=connection_name(connection), invoice_ids=invoice_ids)
+def invoice_event(connection_block: LexsyncConnection, invoice_ids: list[str]) -> RunReport:
+    return sync_contacts([], connection=connection_name(connection_block), invoice_ids=invoice_ids)
 
 
 def work_report(sessions: sessionmaker[Session], work_report_id: int) -> Any:
@@ -46,13 +48,13 @@ def pay(sandbox: SandboxServer, invoice_id: str, amount: Decimal) -> None:
 
 
 def test_finalized_part_paid_and_paid_invoice_is_kept_on_the_work_report(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
     assert work_report(sessions, work_report_id).lexoffice_invoice_number is None  # a draft
 
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "open"})
-    report = invoice_event(connection, [invoice_id])
+    report = invoice_event(connection_block, [invoice_id])
 
     opened = work_report(sessions, work_report_id)
     assert opened.lexoffice_invoice_number == "RE0001"
@@ -61,14 +63,14 @@ def test_finalized_part_paid_and_paid_invoice_is_kept_on_the_work_report(
     assert report.section("invoices", IMPORTING).counts["status updated"] == 1
 
     pay(sandbox, invoice_id, Decimal("100.00"))
-    invoice_event(connection, [invoice_id])
+    invoice_event(connection_block, [invoice_id])
     part_paid = work_report(sessions, work_report_id)
     assert part_paid.lexoffice_invoice_status == "open"
     assert part_paid.lexoffice_open_amount == HAND_CHECKED_GROSS - Decimal("100.00")
     assert part_paid.lexoffice_paid_at is None
 
     pay(sandbox, invoice_id, HAND_CHECKED_GROSS - Decimal("100.00"))
-    invoice_event(connection, [invoice_id])
+    invoice_event(connection_block, [invoice_id])
     paid = work_report(sessions, work_report_id)
     assert paid.lexoffice_invoice_status == "paid"
     assert paid.lexoffice_open_amount == Decimal("0.00")
@@ -77,14 +79,14 @@ def test_finalized_part_paid_and_paid_invoice_is_kept_on_the_work_report(
 
 
 def test_voided_invoice_frees_the_work_report_and_is_never_re_invoiced_by_itself(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "open"})
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "voided"})
     posts_before = len(requests_log(sandbox, "POST"))
 
-    report = invoice_event(connection, [invoice_id])
+    report = invoice_event(connection_block, [invoice_id])
 
     freed = work_report(sessions, work_report_id)
     assert freed.status == WorkReportStatus.COMPLETED
@@ -102,32 +104,32 @@ def test_voided_invoice_frees_the_work_report_and_is_never_re_invoiced_by_itself
 
     assert "wieder abrechenbar" in invoice_state_text(work_report(sessions, work_report_id))
 
-    again = create_invoice(work_report_id, connection_name(connection))  # a person decides
+    again = create_invoice(work_report_id, connection_name(connection_block))  # a person decides
     assert str(again.invoice_id) != invoice_id
     shown = invoice_state_text(work_report(sessions, work_report_id))
     assert "storniert" not in shown and "noch nicht gelesen" in shown
 
 
 def test_events_of_invoices_lexsync_did_not_create_cost_no_read(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     foreign = str(uuid.uuid4())
     sandbox.control.delete("/requests").raise_for_status()
 
-    report = invoice_event(connection, [foreign])
+    report = invoice_event(connection_block, [foreign])
 
     assert requests_log(sandbox, "GET") == []
     assert report.section("invoices", IMPORTING).counts["not invoiced by lexsync"] == 1
 
 
 def test_full_sync_reconciles_a_missed_event_through_the_voucherlist(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "open"})
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "paid"})
 
-    report = full_sync(connection=connection_name(connection))
+    report = full_sync(connection=connection_name(connection_block))
 
     paid = work_report(sessions, work_report_id)
     assert (paid.lexoffice_invoice_number, paid.lexoffice_invoice_status) == ("RE0001", "paid")
@@ -135,7 +137,7 @@ def test_full_sync_reconciles_a_missed_event_through_the_voucherlist(
     assert paid.lexoffice_paid_at is not None
     assert report.section("invoices", IMPORTING).counts["status updated"] == 1
     with sessions.begin() as session:
-        assert queries.get_invoice_status_cursor(session, connection_name(connection))
+        assert queries.get_invoice_status_cursor(session, connection_name(connection_block))
 
-    second = full_sync(connection=connection_name(connection))
+    second = full_sync(connection=connection_name(connection_block))
     assert second.section("invoices", IMPORTING).counts["status updated"] == 0

@@ -28,11 +28,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[LiveReceiver]:
+def receiver(sandbox: SandboxServer, connection_block: LexsyncConnection) -> Iterator[LiveReceiver]:
     """The receiver, subscribed in the sandbox to the contact, invoice and payment events."""
     key_url = f"{sandbox.base_url}/webhookSignature/public/public_key.pub"
-    with live_receiver(sandbox, connection, key_url) as live:
-        with lexoffice_client(connection.lexoffice_settings()) as client:
+    with live_receiver(sandbox, connection_block, key_url) as live:
+        with lexoffice_client(connection_block.lexoffice_settings()) as client:
             states = ensure_subscriptions(client, live.server.callback_url, INVOICE_EVENTS)
         assert [s.status for s in states] == ["created"] * len(INVOICE_EVENTS)
         yield live
@@ -40,11 +40,11 @@ def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[
 
 def test_invoice_finalized_paid_and_voided_in_lexoffice_reach_the_work_report(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:
-    work_report_id, invoice_id = invoiced(connection, sessions, sandbox)
+    work_report_id, invoice_id = invoiced(connection_block, sessions, sandbox)
 
     edit_in_lexoffice(sandbox, "invoices", invoice_id, {"voucherStatus": "open"})
     wait_until(
@@ -79,11 +79,13 @@ def test_invoice_finalized_paid_and_voided_in_lexoffice_reach_the_work_report(
 
 def test_invoice_awaiting_a_decision_paid_then_voided_in_lexoffice_reaches_the_work_report(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:
-    work_report_id, invoice_id = reported_with_a_difference(connection, sandbox, sessions, True)
+    work_report_id, invoice_id = reported_with_a_difference(
+        connection_block, sandbox, sessions, True
+    )
 
     pay(sandbox, invoice_id, Decimal("8.16"))  # lexoffice's total is 1.008,16 €
     wait_until(

@@ -33,7 +33,7 @@ FAMILIES = {  # event types sent per resource, and the batch list the resource l
 
 
 def test_burst_of_1000_mixed_events_is_answered_in_time_and_coalesced_per_resource(
-    sandbox: SandboxServer, connection: LexsyncConnection, tmp_path: Path
+    sandbox: SandboxServer, connection_block: LexsyncConnection, tmp_path: Path
 ) -> None:
     lexoffice = Signer()
     key_file = tmp_path / "public_key.pub"
@@ -49,9 +49,9 @@ def test_burst_of_1000_mixed_events_is_answered_in_time_and_coalesced_per_resour
     requests = [(body, lexoffice.sign(body)) for body in bodies]
     batches: list[Batch] = []
     settings = ReceiverSettings(
-        connection=connection_name(connection), public_key=str(key_file), quiet_seconds=0.3
+        connection=connection_name(connection_block), public_key=str(key_file), quiet_seconds=0.3
     )
-    runtime = build_receiver(settings, connection=connection, starter=batches.append)
+    runtime = build_receiver(settings, connection_block=connection_block, starter=batches.append)
 
     with ReceiverServer(runtime.app) as server:
         answers = send_concurrently(server.callback_url, requests, senders=50)

@@ -73,9 +73,9 @@ class Subjects:
     invoice_id: str
 
 
-def subscribe(connection: LexsyncConnection, callback_url: str) -> None:
-    wanted = wanted_event_types(connection.settings)
-    with lexoffice_client(connection.lexoffice_settings()) as client:
+def subscribe(connection_block: LexsyncConnection, callback_url: str) -> None:
+    wanted = wanted_event_types(connection_block.settings)
+    with lexoffice_client(connection_block.lexoffice_settings()) as client:
         ensure_subscriptions(client, callback_url, wanted)
 
 
@@ -94,14 +94,14 @@ def prepare(sandbox: SandboxServer, sessions: sessionmaker[Session], run: Runner
     return Subjects(contact_id, article_id, work_report_id, invoice_id)
 
 
-def in_process(connection: LexsyncConnection) -> Runner:
+def in_process(connection_block: LexsyncConnection) -> Runner:
     """The jobs as flows in this process (the embedded way)."""
     flows: dict[str, Callable[..., object]] = {
         "customer-events": sync_contacts,
         "create-invoice": create_invoice,
     }
     return lambda job, **parameters: flows[job](
-        connection=connection_name(connection), **parameters
+        connection=connection_name(connection_block), **parameters
     )
 
 
@@ -185,22 +185,22 @@ def print_figures(how: str, database_url: str, figures: Figures) -> None:
 
 
 @pytest.fixture
-def receiver(sandbox: SandboxServer, connection: LexsyncConnection) -> Iterator[LiveReceiver]:
+def receiver(sandbox: SandboxServer, connection_block: LexsyncConnection) -> Iterator[LiveReceiver]:
     key_url = f"{sandbox.base_url}{SANDBOX_PUBLIC_KEY}"
-    with live_receiver(sandbox, connection, key_url, subscribe=False) as live:
-        subscribe(connection, live.server.callback_url)
+    with live_receiver(sandbox, connection_block, key_url, subscribe=False) as live:
+        subscribe(connection_block, live.server.callback_url)
         yield live
 
 
 def test_edit_to_system_latency_per_family_embedded(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     receiver: LiveReceiver,
 ) -> None:
-    subjects = prepare(sandbox, sessions, in_process(connection))
+    subjects = prepare(sandbox, sessions, in_process(connection_block))
     figures = measure(sandbox, sessions, subjects, ROUNDS)
-    print_figures("embedded receiver (quiet window 0.3 s)", connection.database_url, figures)
+    print_figures("embedded receiver (quiet window 0.3 s)", connection_block.database_url, figures)
 
 
 @dataclass(frozen=True)

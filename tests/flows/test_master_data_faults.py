@@ -27,15 +27,15 @@ from tests.support.builders import add_customer, add_product, lex_person
 from tests.support.sandbox import wait_until
 
 
-def sync(connection: LexsyncConnection, *entities: EntityName) -> Any:
-    return sync_master_data(connection=connection_name(connection), entities=list(entities))
+def sync(connection_block: LexsyncConnection, *entities: EntityName) -> Any:
+    return sync_master_data(connection=connection_name(connection_block), entities=list(entities))
 
 
 HOLD_SECONDS = 2.0  # how long the sandbox holds the contact list back for the user's edit
 
 
 def sync_with_edit_in_between(
-    sandbox: SandboxServer, connection: LexsyncConnection, edit: Callable[[], None]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, edit: Callable[[], None]
 ) -> Any:
     """The real customer sync, with a lexoffice user's edit between its reading and writing.
 
@@ -54,7 +54,7 @@ def sync_with_edit_in_between(
     editor = ThreadPoolExecutor(max_workers=1)
     edited = editor.submit(edit_once_the_list_is_held)
     try:
-        report = sync(connection, "customers")
+        report = sync(connection_block, "customers")
     finally:
         editor.shutdown(wait=True)
     edited.result()  # the edit was made (raises if the read never came)
@@ -72,25 +72,25 @@ def list_read_held(sandbox: SandboxServer) -> bool:
 
 
 def linked_customer(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> tuple[int, str]:
     [lexoffice_id] = seed(sandbox, "contacts", [lex_person("Kranz", "kranz@example.de")])
-    sync(connection, "customers")
+    sync(connection_block, "customers")
     with sessions.begin() as session:
         [customer] = queries.list_customers(session)
     return customer.id, lexoffice_id
 
 
 def test_stale_version_refetches_and_reapplies_change(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id, lexoffice_id = linked_customer(sandbox, connection, sessions)
+    local_id, lexoffice_id = linked_customer(sandbox, connection_block, sessions)
     with sessions.begin() as session:
         queries.update_customers(session, [{"id": local_id, "phone": "0911 1"}])
 
     report = sync_with_edit_in_between(
         sandbox,
-        connection,
+        connection_block,
         lambda: edit_in_lexoffice(
             sandbox, "contacts", lexoffice_id, {"note": "Schlüssel beim Nachbarn"}
         ),
@@ -108,15 +108,17 @@ def test_stale_version_refetches_and_reapplies_change(
 
 
 def test_same_field_edited_during_sync_becomes_a_conflict_not_an_overwrite(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    local_id, lexoffice_id = linked_customer(sandbox, connection, sessions)
+    local_id, lexoffice_id = linked_customer(sandbox, connection_block, sessions)
     with sessions.begin() as session:
         queries.update_customers(session, [{"id": local_id, "phone": "0911 1"}])
     edit = {"phoneNumbers": {"business": ["0911 2"]}}
 
     report = sync_with_edit_in_between(
-        sandbox, connection, lambda: edit_in_lexoffice(sandbox, "contacts", lexoffice_id, edit)
+        sandbox,
+        connection_block,
+        lambda: edit_in_lexoffice(sandbox, "contacts", lexoffice_id, edit),
     )
 
     conflicts = [p for s in report.sections for p in s.problems if p.kind == "conflict"]
@@ -126,13 +128,13 @@ def test_same_field_edited_during_sync_becomes_a_conflict_not_an_overwrite(
 
 
 def test_lost_answer_after_create_links_the_contact_without_a_duplicate(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     local_id = add_customer(sessions, last_name="Lorenz", email="lorenz@example.de")
     inject_fault(sandbox, fault="lose_response", method="POST", path="/v1/contacts", count=1)
 
-    first = sync(connection, "customers")
-    second = sync(connection, "customers")
+    first = sync(connection_block, "customers")
+    second = sync(connection_block, "customers")
 
     assert first.failed == 0, first.problems
     [contact] = lexoffice_records(sandbox, "contacts")
@@ -144,13 +146,13 @@ def test_lost_answer_after_create_links_the_contact_without_a_duplicate(
 
 
 def test_rate_limit_answers_are_waited_out(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     for index in range(3):
         add_customer(sessions, last_name=f"Kunde {index}")
     inject_fault(sandbox, fault="429", count=4)
 
-    report = sync(connection, "customers")
+    report = sync(connection_block, "customers")
 
     assert report.failed == 0, report.problems
     assert len(lexoffice_records(sandbox, "contacts")) == 3
@@ -158,14 +160,14 @@ def test_rate_limit_answers_are_waited_out(
 
 
 def test_bad_records_fail_alone_with_record_and_field_named(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     add_customer(sessions, last_name="Gut", email="gut@example.de")
     add_customer(sessions, last_name="Schlecht", email="kein-at-zeichen")
     add_product(sessions, "Altes Kabel", article_number="A-1", tax_rate=Decimal("16"))
     add_product(sessions, "Neues Kabel", article_number="A-2")
 
-    report = sync(connection, "customers", "products")
+    report = sync(connection_block, "customers", "products")
 
     failures = {(p.field, p.record) for _, p in report.problems if p.kind == "error"}
     assert any(field == "email" and "Schlecht" in record for field, record in failures)

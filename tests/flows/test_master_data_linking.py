@@ -19,7 +19,7 @@ def customer_count(sessions: sessionmaker[Session]) -> int:
 
 
 def test_customers_link_by_customer_number_then_by_one_matching_email(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     by_number, by_email = seed(
         sandbox,
@@ -32,7 +32,7 @@ def test_customers_link_by_customer_number_then_by_one_matching_email(
     first = add_customer(sessions, last_name="Albrecht", customer_number=10500)
     second = add_customer(sessions, last_name="Brandt", email="brandt@example.de")
 
-    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    report = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     assert report.failed == 0
     assert len(lexoffice_records(sandbox, "contacts")) == 2  # nothing created in lexoffice
@@ -46,7 +46,7 @@ def test_customers_link_by_customer_number_then_by_one_matching_email(
 
 
 def test_ambiguous_email_is_reported_and_nothing_is_created_for_it(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(
         sandbox,
@@ -55,7 +55,7 @@ def test_ambiguous_email_is_reported_and_nothing_is_created_for_it(
     )
     local_id = add_customer(sessions, last_name="Kurz", email="same@example.de")
 
-    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    report = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     skips = [problem for _, problem in report.problems if problem.kind == "skip"]
     assert any("Kurz" in p.record or str(local_id) in p.record for p in skips), skips
@@ -66,7 +66,7 @@ def test_ambiguous_email_is_reported_and_nothing_is_created_for_it(
 
 
 def test_products_link_by_article_number_then_ean_and_activities_by_exact_name(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(
         sandbox,
@@ -81,7 +81,7 @@ def test_products_link_by_article_number_then_ean_and_activities_by_exact_name(
     add_product(sessions, "Dose", ean="4006381333931")
     add_activity(sessions, "Elektroinstallation")
 
-    report = sync_master_data(connection=connection_name(connection))
+    report = sync_master_data(connection=connection_name(connection_block))
 
     assert report.failed == 0, report.problems
     assert len(lexoffice_records(sandbox, "articles")) == 3

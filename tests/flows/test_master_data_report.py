@@ -27,12 +27,12 @@ from tests.support.builders import add_customer, add_product, lex_article, lex_p
 
 
 def test_dry_run_shows_the_plan_and_writes_nothing_on_either_side(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "contacts", [lex_person("Neu")])
     add_customer(sessions, last_name="Lokal")
 
-    report = sync_master_data(connection=connection_name(connection), dry_run=True)
+    report = sync_master_data(connection=connection_name(connection_block), dry_run=True)
 
     counts = {(s.entity, s.direction): s.counts["created"] for s in report.sections}
     assert counts[("customers", "lexoffice → system")] == 1
@@ -45,13 +45,13 @@ def test_dry_run_shows_the_plan_and_writes_nothing_on_either_side(
 
 
 def test_report_is_published_with_conflicts_and_failures_in_plain_words(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     add_customer(sessions, last_name="Ohne Mail", email="falsch")
 
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
-    key = f"master-data-{connection_name(connection)}"
+    key = f"master-data-{connection_name(connection_block)}"
     artifacts = _artifacts(key)
     assert artifacts, "no report artifact published"
     markdown = str(artifacts[0].data)
@@ -78,14 +78,14 @@ def _artifacts(key: str | None = None, flow_run_id: UUID | None = None) -> list[
 
 
 def test_every_applied_change_is_journalled_with_before_and_after(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     local_id = add_customer(sessions, last_name="Jung", email="jung@example.de")
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
     with sessions.begin() as session:
         queries.update_customers(session, [{"id": local_id, "email": "jung@beispiel.de"}])
 
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     with sessions.begin() as session:
         entries = [e for e in _all_journal(session) if e.action == "update"]
@@ -100,7 +100,7 @@ def _all_journal(session: Session) -> list[SyncJournal]:
 
 
 def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_nothing(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "contacts", [lex_person(f"Kunde {i:03}", f"k{i}@example.de") for i in range(260)])
     seed(
@@ -108,10 +108,10 @@ def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_no
     )
     seed(sandbox, "articles", [lex_article("Montage", "SERVICE")])
     add_product(sessions, "Eigenes", article_number="E-1")
-    sync_master_data(connection=connection_name(connection))
+    sync_master_data(connection=connection_name(connection_block))
     sandbox.control.delete("/requests")
 
-    sync_master_data(connection=connection_name(connection))
+    sync_master_data(connection=connection_name(connection_block))
 
     log = requests_log(sandbox)
     assert [entry for entry in log if entry["method"] != "GET"] == []
@@ -129,13 +129,13 @@ def test_unchanged_sync_reads_each_collection_once_in_pages_of_250_and_writes_no
 
 
 def test_a_run_with_writes_shows_its_progress_in_the_ui(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     for index in range(3):
         add_customer(sessions, last_name=f"Fortschritt {index}")
 
     state = sync_master_data(
-        connection=connection_name(connection), entities=["customers"], return_state=True
+        connection=connection_name(connection_block), entities=["customers"], return_state=True
     )
 
     run_id = state.state_details.flow_run_id
@@ -144,16 +144,16 @@ def test_a_run_with_writes_shows_its_progress_in_the_ui(
 
 
 def test_problems_of_the_latest_run_are_kept_as_open_issues(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     local_id = add_customer(sessions, last_name="Fehlerhaft", email="kaputt")
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
     with sessions.begin() as session:
         [issue] = queries.list_issues(session, unresolved_only=True)
         assert (issue.kind, issue.field) == ("error", "email")
         queries.update_customers(session, [{"id": local_id, "email": "heil@example.de"}])
 
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     with sessions.begin() as session:
         assert queries.list_issues(session, unresolved_only=True) == []

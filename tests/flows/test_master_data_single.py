@@ -16,13 +16,13 @@ from tests.support.builders import add_customer, lex_person
 
 
 def test_import_contacts_imports_only_the_chosen_contact(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     chosen, _other = seed(sandbox, "contacts", [lex_person("Gewählt"), lex_person("Andere")])
     add_customer(sessions, last_name="Nur lokal")
     report = RunReport("test")
 
-    with lexoffice_client(connection.lexoffice_settings()) as client:
+    with lexoffice_client(connection_block.lexoffice_settings()) as client:
         ids = import_contacts(sessions, client, SyncSettings(), [chosen], "run-1", report)
 
     with sessions.begin() as session:
@@ -34,12 +34,12 @@ def test_import_contacts_imports_only_the_chosen_contact(
 
 
 def test_import_contacts_respects_the_import_switch(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [chosen] = seed(sandbox, "contacts", [lex_person("Gesperrt")])
     settings = SyncSettings.model_validate({"customers": {"import_enabled": False}})
 
-    with lexoffice_client(connection.lexoffice_settings()) as client:
+    with lexoffice_client(connection_block.lexoffice_settings()) as client:
         ids = import_contacts(sessions, client, settings, [chosen], "run-2", RunReport("test"))
 
     assert ids == {}
@@ -48,7 +48,7 @@ def test_import_contacts_respects_the_import_switch(
 
 
 def test_export_customers_links_a_matching_contact_instead_of_creating_a_second(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [existing] = seed(sandbox, "contacts", [lex_person("Seidel", "seidel@example.de")])
     local_id = add_customer(sessions, last_name="Seidel", email="seidel@example.de")
@@ -56,7 +56,7 @@ def test_export_customers_links_a_matching_contact_instead_of_creating_a_second(
     add_customer(sessions, last_name="Unbeteiligt")
     report = RunReport("test")
 
-    with lexoffice_client(connection.lexoffice_settings()) as client:
+    with lexoffice_client(connection_block.lexoffice_settings()) as client:
         ids = export_customers(sessions, client, SyncSettings(), [local_id, new_id], "r", report)
 
     assert ids[local_id] == existing

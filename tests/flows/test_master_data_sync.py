@@ -45,7 +45,7 @@ def lexoffice_contacts(sandbox: SandboxServer) -> list[dict[str, Any]]:
 
 
 def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "contacts", [person_contact("Müller", "mueller@example.de")])
     add_customer(sessions, last_name="Schröder", email="schroeder@example.de", billing_city="Köln")
@@ -60,7 +60,7 @@ def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
             )
         )
 
-    first = sync_master_data(connection=connection_name(connection))
+    first = sync_master_data(connection=connection_name(connection_block))
 
     assert first.failed == 0, first.problems
     names = sorted(c["person"]["lastName"] for c in lexoffice_contacts(sandbox))
@@ -72,7 +72,7 @@ def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
         assert customers["Schröder"].customer_number is not None
     sandbox.control.delete("/requests")
 
-    second = sync_master_data(connection=connection_name(connection))
+    second = sync_master_data(connection=connection_name(connection_block))
 
     log = sandbox.control.get("/requests").json()
     assert [r for r in log if r["method"] != "GET"] == []
@@ -83,12 +83,12 @@ def test_first_sync_links_imports_and_exports_and_second_sync_writes_nothing(
 
 
 def test_numbers_of_many_new_contacts_are_read_with_one_listing_not_one_get_each(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     for name in ("Adler", "Biber", "Dachs", "Elch"):
         add_customer(sessions, last_name=name, email=f"{name.lower()}@example.de")
 
-    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    report = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     assert report.failed == 0, report.problems
     log = sandbox.control.get("/requests").json()
@@ -99,6 +99,6 @@ def test_numbers_of_many_new_contacts_are_read_with_one_listing_not_one_get_each
     with sessions.begin() as session:
         assert {c.last_name: c.customer_number for c in queries.list_customers(session)} == numbers
     sandbox.control.delete("/requests")
-    again = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    again = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
     assert [r["method"] for r in sandbox.control.get("/requests").json()] == ["GET"]
     assert all(s.counts["updated"] == 0 for s in again.sections)

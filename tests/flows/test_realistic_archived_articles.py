@@ -27,12 +27,12 @@ def _counts(report: RunReport, entity: str) -> Any:
     return report.section(entity, IMPORTING).counts
 
 
-def _sync(connection: LexsyncConnection) -> RunReport:
-    return sync_master_data(connection=connection_name(connection))
+def _sync(connection_block: LexsyncConnection) -> RunReport:
+    return sync_master_data(connection=connection_name(connection_block))
 
 
 def test_archived_articles_arrive_archived_and_follow_lexoffice_back(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [_, old_product, _, old_activity] = seed(
         sandbox,
@@ -45,7 +45,7 @@ def test_archived_articles_arrive_archived_and_follow_lexoffice_back(
         ],
     )
 
-    first = _sync(connection)
+    first = _sync(connection_block)
 
     assert _archived(sessions) == {
         "Kabel": False,
@@ -58,7 +58,7 @@ def test_archived_articles_arrive_archived_and_follow_lexoffice_back(
 
     edit_in_lexoffice(sandbox, "articles", old_product, {"archived": False})
     edit_in_lexoffice(sandbox, "articles", old_activity, {"archived": False})
-    second = _sync(connection)
+    second = _sync(connection_block)
 
     assert not any(_archived(sessions).values())
     assert _counts(second, "products")["un-archived (as in lexoffice)"] == 1
@@ -66,17 +66,17 @@ def test_archived_articles_arrive_archived_and_follow_lexoffice_back(
 
 
 def test_archived_article_takes_no_change_from_the_system_and_says_so(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     [article_id] = seed(sandbox, "articles", [lex_article("Kabel", articleNumber="K-1")])
-    _sync(connection)
+    _sync(connection_block)
     edit_in_lexoffice(sandbox, "articles", article_id, {"archived": True})
     with sessions.begin() as session:
         [row] = queries.product_rows(session)
         queries.update_products(session, [{"id": row["id"], "name": "Kabel neu"}])
     sandbox.control.delete("/requests").raise_for_status()
 
-    report = _sync(connection)
+    report = _sync(connection_block)
 
     assert [e for e in requests_log(sandbox) if e["method"] != "GET"] == []
     assert _archived(sessions) == {"Kabel neu": True}
@@ -91,12 +91,12 @@ def test_archived_article_takes_no_change_from_the_system_and_says_so(
 
 
 def test_product_archived_in_the_system_is_never_exported(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     add_product(sessions, "Ausgemustert", article_number="A-1", archived=True)
     add_product(sessions, "Aktuell", article_number="A-2")
 
-    report = _sync(connection)
+    report = _sync(connection_block)
 
     posted = [e for e in requests_log(sandbox, "POST") if e["path"] == "/v1/articles"]
     assert len(posted) == 1

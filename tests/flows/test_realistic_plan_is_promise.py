@@ -48,12 +48,12 @@ def _entries(report: RunReport) -> tuple[Counter[Any], Counter[Any]]:
 @pytest.mark.parametrize("scenario_seed", SEEDS)
 def test_dry_run_plan_is_what_the_run_then_does(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     scenario_seed: int,
 ) -> None:
     rng = random.Random(scenario_seed)
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     article_ids = _seed_lexoffice(sandbox, rng)
     _seed_system(sessions, rng)
     sync_master_data(connection=name)

@@ -27,17 +27,17 @@ def _customer_id(sessions: sessionmaker[Session]) -> int:
 
 
 def test_change_waiting_on_a_contact_the_api_cannot_update_names_field_and_both_values(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     contact = lex_person("Doppelt", "a@doppelt.de")
     contact["emailAddresses"]["business"].append("b@doppelt.de")
     seed(sandbox, "contacts", [contact])
-    sync_master_data(connection=connection_name(connection), entities=["customers"])
+    sync_master_data(connection=connection_name(connection_block), entities=["customers"])
     local_id = _customer_id(sessions)
     with sessions.begin() as session:
         queries.update_customers(session, [{"id": local_id, "phone": "030 1234"}])
 
-    report = sync_master_data(connection=connection_name(connection), entities=["customers"])
+    report = sync_master_data(connection=connection_name(connection_block), entities=["customers"])
 
     [problem] = [p for _, p in report.problems]
     assert problem.message.startswith("in lexoffice von Hand ändern")
@@ -55,12 +55,12 @@ def test_change_waiting_on_a_contact_the_api_cannot_update_names_field_and_both_
 
 def test_open_conflict_is_kept_with_its_ids_and_status_shows_both_values(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     [article_id] = seed(sandbox, "articles", [lex_article("Kabel", articleNumber="K-1")])
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     sync_master_data(connection=name, entities=["products"])
     edit_in_lexoffice(sandbox, "articles", article_id, {"title": "Kabel rot"})
     with sessions.begin() as session:
@@ -81,11 +81,11 @@ def test_open_conflict_is_kept_with_its_ids_and_status_shows_both_values(
 
 
 def test_project_and_customer_made_from_a_document_address_are_journalled(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "order-confirmations", [document()])
 
-    import_documents(connection_name(connection))
+    import_documents(connection_name(connection_block))
 
     with sessions.begin() as session:
         entries = session.scalars(sa.select(SyncJournal).order_by(SyncJournal.id)).all()

@@ -43,21 +43,21 @@ SYSTEM_TABLES = (
 
 
 def test_second_full_sync_of_the_demo_data_writes_nothing_and_only_lists(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     sandbox.control.post("/seed-demo").raise_for_status()
     with sessions.begin() as session:
         seed_demo(session)
 
-    _assert_second_sync_only_lists(sandbox, connection, sessions)
+    _assert_second_sync_only_lists(sandbox, connection_block, sessions)
 
 
 def test_second_full_sync_of_a_realistic_account_writes_nothing_and_only_lists(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     _seed_realistic_account(sandbox, sessions)
 
-    first = _assert_second_sync_only_lists(sandbox, connection, sessions)
+    first = _assert_second_sync_only_lists(sandbox, connection_block, sessions)
 
     exported = first.section("customers", "system → lexoffice").counts["created"]
     assert exported >= 3  # the overlap-free local customer and the two address customers
@@ -66,13 +66,13 @@ def test_second_full_sync_of_a_realistic_account_writes_nothing_and_only_lists(
 
 
 def _assert_second_sync_only_lists(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> RunReport:
-    first = full_sync(connection=connection_name(connection))
+    first = full_sync(connection=connection_name(connection_block))
     before = _system_snapshot(sessions)
     sandbox.control.delete("/requests").raise_for_status()
 
-    second = full_sync(connection=connection_name(connection))
+    second = full_sync(connection=connection_name(connection_block))
 
     log = requests_log(sandbox)
     assert [(e["method"], e["path"]) for e in log if e["path"] not in LISTINGS] == []

@@ -25,11 +25,11 @@ from tests.support.sandbox import wait_until
 LEXOFFICE = Signer(key_size=2048)  # stands in for lexoffice's signing key
 
 
-def switch_article_import(connection: LexsyncConnection, on: bool) -> None:
+def switch_article_import(connection_block: LexsyncConnection, on: bool) -> None:
     """The admin switches the article import (products and activities) in the block."""
-    connection.settings.products.import_enabled = on
-    connection.settings.activities.import_enabled = on
-    connection.save(connection_name(connection), overwrite=True)
+    connection_block.settings.products.import_enabled = on
+    connection_block.settings.activities.import_enabled = on
+    connection_block.save(connection_name(connection_block), overwrite=True)
 
 
 def stored_articles(sessions: sessionmaker[Session]) -> set[str]:
@@ -39,7 +39,7 @@ def stored_articles(sessions: sessionmaker[Session]) -> set[str]:
 
 def test_running_receiver_follows_an_import_switched_in_the_block(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     tmp_path: Path,
 ) -> None:
@@ -48,7 +48,7 @@ def test_running_receiver_follows_an_import_switched_in_the_block(
     organization = sandbox.client().get("/v1/profile").json()["organizationId"]
     batches: list[Batch] = []
     settings = ReceiverSettings(
-        connections=(connection_name(connection),),
+        connections=(connection_name(connection_block),),
         public_key=str(key_file),
         quiet_seconds=0.05,
         settings_ttl_seconds=0,  # every callback reads the block: no waiting in the test
@@ -64,9 +64,9 @@ def test_running_receiver_follows_an_import_switched_in_the_block(
             return httpx.post(server.callback_url, content=body, headers=headers).status_code
 
         before = article_changed(kept)
-        switch_article_import(connection, on=False)
+        switch_article_import(connection_block, on=False)
         off = article_changed(dropped)
-        switch_article_import(connection, on=True)
+        switch_article_import(connection_block, on=True)
         on = article_changed(again)
         wait_until(lambda: sum(batch.event_count for batch in batches) == 2, timeout=30)
 

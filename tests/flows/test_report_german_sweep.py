@@ -55,9 +55,9 @@ def bad_input_on_both_sides(sandbox: SandboxServer, connection: Any, sessions: A
 
 
 def contact_the_api_cannot_write_and_a_conflict(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> list[str]:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     doubled = lex_person("Doppelt", "a@doppelt.de")
     doubled["emailAddresses"]["business"].append("b@doppelt.de")
     both = lex_person("Beides") | {"company": {"name": "Auch Firma"}}
@@ -76,9 +76,9 @@ def contact_the_api_cannot_write_and_a_conflict(
 
 
 def invoice_refused_then_unconfirmed(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> list[str]:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     seeded = seed_linked_work_report(sessions, sandbox.control)
     service = link_activity(sessions, uuid.uuid4())  # an article lexoffice does not know: 406
     texts = state_texts(create_invoice(seeded.work_report_id, name, return_state=True))
@@ -108,10 +108,12 @@ def invoice_not_ready(sandbox: SandboxServer, connection: Any, sessions: Any) ->
     return state_texts(create_invoice(draft.work_report_id, name, return_state=True))
 
 
-def refused_key(sandbox: SandboxServer, connection: LexsyncConnection, sessions: Any) -> list[str]:
-    name = connection_name(connection)
-    connection.lexoffice_api_key = SecretStr("kein-gueltiger-schluessel")
-    connection.save(name, overwrite=True)
+def refused_key(
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: Any
+) -> list[str]:
+    name = connection_name(connection_block)
+    connection_block.lexoffice_api_key = SecretStr("kein-gueltiger-schluessel")
+    connection_block.save(name, overwrite=True)
     return state_texts(full_sync(connection=name, return_state=True))
 
 
@@ -129,10 +131,10 @@ SCENARIOS: dict[str, Scenario] = {
 def test_what_a_person_reads_of_a_problem_is_german(
     scenario: str,
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
 ) -> None:
-    texts = SCENARIOS[scenario](sandbox, connection, sessions)
+    texts = SCENARIOS[scenario](sandbox, connection_block, sessions)
 
     assert any(text.strip() for text in texts)
     assert english_in(texts) == []

@@ -41,11 +41,11 @@ from tests.support.builders import add_customer, lex_article, lex_person
 
 
 def test_a_run_without_problems_ends_completed_without_problems(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
     seed(sandbox, "contacts", [lex_person("Neu")])
 
-    state = full_sync(connection=connection_name(connection), return_state=True)
+    state = full_sync(connection=connection_name(connection_block), return_state=True)
 
     assert (state.type.value, state.name, state.message) == (
         "COMPLETED",
@@ -56,13 +56,13 @@ def test_a_run_without_problems_ends_completed_without_problems(
 
 
 def test_products_failing_end_products_alone_and_the_parent_run_carries_the_report(
-    sandbox: SandboxServer, connection: LexsyncConnection, sessions: sessionmaker[Session]
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     seed(sandbox, "contacts", [lex_person("Importiert")])
     seed(sandbox, "articles", [lex_article("Kabel")])
     add_customer(sessions, last_name="Exportiert")
-    with system_engine(connection.database_url).begin() as db:  # listing products now fails
+    with system_engine(connection_block.database_url).begin() as db:  # listing products now fails
         db.execute(sa.text("ALTER TABLE products RENAME TO products_gone"))
 
     state = full_sync(connection=name, return_state=True)
@@ -90,28 +90,28 @@ def test_products_failing_end_products_alone_and_the_parent_run_carries_the_repo
 
 
 def test_an_outdated_schema_fails_the_run_in_german_and_still_publishes_the_report(
-    sandbox: SandboxServer, connection: LexsyncConnection
+    sandbox: SandboxServer, connection_block: LexsyncConnection
 ) -> None:
-    with system_engine(connection.database_url).begin() as db:
+    with system_engine(connection_block.database_url).begin() as db:
         db.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
 
-    state = full_sync(connection=connection_name(connection), return_state=True)
+    state = full_sync(connection=connection_name(connection_block), return_state=True)
 
     assert state.is_failed()
     assert state.message and state.message.startswith("Fehlgeschlagen: Die Systemdatenbank hat")
     artifacts = run_artifacts(state.state_details.flow_run_id)
-    upgrade = f"lexsync db upgrade --connection {connection_name(connection)}"
-    assert upgrade in artifacts[f"full-sync-{connection_name(connection)}"]
+    upgrade = f"lexsync db upgrade --connection {connection_name(connection_block)}"
+    assert upgrade in artifacts[f"full-sync-{connection_name(connection_block)}"]
     with pytest.raises(OutdatedSchemaError):  # a direct caller (the CLI) gets the exception
-        full_sync(connection=connection_name(connection))
+        full_sync(connection=connection_name(connection_block))
     assert requests_log(sandbox) == []
 
 
 def test_the_invoice_checks_the_schema_too(
-    sandbox: SandboxServer, connection: LexsyncConnection
+    sandbox: SandboxServer, connection_block: LexsyncConnection
 ) -> None:
-    name = connection_name(connection)
-    with system_engine(connection.database_url).begin() as db:
+    name = connection_name(connection_block)
+    with system_engine(connection_block.database_url).begin() as db:
         db.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
 
     state = create_invoice(1, connection=name, return_state=True)
@@ -122,11 +122,11 @@ def test_the_invoice_checks_the_schema_too(
 
 
 def test_a_refused_api_key_fails_the_run_instead_of_each_part(
-    sandbox: SandboxServer, connection: LexsyncConnection
+    sandbox: SandboxServer, connection_block: LexsyncConnection
 ) -> None:
-    name = connection_name(connection)
-    connection.lexoffice_api_key = SecretStr("not-a-key")
-    connection.save(name, overwrite=True)
+    name = connection_name(connection_block)
+    connection_block.lexoffice_api_key = SecretStr("not-a-key")
+    connection_block.save(name, overwrite=True)
 
     state = full_sync(connection=name, return_state=True)
 
@@ -147,9 +147,9 @@ def _stops_halfway(connection: str) -> RunReport:
 
 
 def test_an_exception_mid_run_publishes_what_was_done_so_far(
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
 
     state = _stops_halfway(name, return_state=True)
 
@@ -190,10 +190,10 @@ def test_problems_and_conflicts_are_counted_in_the_state_message() -> None:
 def test_every_writing_job_waits_for_the_company_lock_and_says_so_at_once(
     job: Callable[[str], Any],
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     ensure_limit(limit_name(name))
     done = threading.Event()
 
@@ -218,10 +218,10 @@ def test_every_writing_job_waits_for_the_company_lock_and_says_so_at_once(
 
 @pytest.mark.parametrize("how", ["process gone", "flow run crashed"])
 def test_a_killed_holder_is_noticed_and_its_lease_taken_over_at_once(
-    how: str, sandbox: SandboxServer, connection: LexsyncConnection, caplog: Any
+    how: str, sandbox: SandboxServer, connection_block: LexsyncConnection, caplog: Any
 ) -> None:
     """Without the takeover the sync would wait for the dead holder's 600 s lease."""
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     limit = limit_name(name)
     ensure_limit(limit)
     with get_client(sync_client=True) as client:

@@ -41,8 +41,8 @@ def subscribed(sandbox: SandboxServer) -> list[tuple[str, str]]:
     return sorted((s["eventType"], s["callbackUrl"]) for s in content)
 
 
-def counts(connection: LexsyncConnection, url: str) -> dict[str, int]:
-    report = ensure_subscriptions_flow(url, connection=connection_name(connection))
+def counts(connection_block: LexsyncConnection, url: str) -> dict[str, int]:
+    report = ensure_subscriptions_flow(url, connection=connection_name(connection_block))
     section = report.section("event subscriptions", "system → lexoffice")
     return {k: v for k, v in section.counts.items() if v}
 
@@ -51,58 +51,61 @@ WANTED = wanted_event_types(SyncSettings())  # everything on: 19 event types
 
 
 def test_creates_the_subscriptions_the_settings_need(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    assert counts(connection, callback) == {"created": len(WANTED)}
+    assert counts(connection_block, callback) == {"created": len(WANTED)}
     assert subscribed(sandbox) == sorted((t, callback) for t in WANTED)
 
 
 def test_a_switched_off_import_unsubscribes_its_events_and_says_so(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    counts(connection, callback)
-    connection.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
-    connection.settings.products.import_enabled = False
-    connection.settings.activities.import_enabled = False
-    connection.save(connection_name(connection), overwrite=True)
+    counts(connection_block, callback)
+    connection_block.settings.document_import = DocumentImport.ORDER_CONFIRMATIONS
+    connection_block.settings.products.import_enabled = False
+    connection_block.settings.activities.import_enabled = False
+    connection_block.save(connection_name(connection_block), overwrite=True)
 
     dropped = len(DELIVERY_NOTE_EVENT_TYPES) + len(ARTICLE_EVENT_TYPES)
-    assert counts(connection, callback) == {"present": len(WANTED) - dropped, "deleted": dropped}
+    assert counts(connection_block, callback) == {
+        "present": len(WANTED) - dropped,
+        "deleted": dropped,
+    }
     left = {t for t, _ in subscribed(sandbox)}
     assert left.isdisjoint(DELIVERY_NOTE_EVENT_TYPES + ARTICLE_EVENT_TYPES)
     assert set(CONTACT_EVENT_TYPES) <= left
 
 
 def test_second_run_finds_them_present_and_sends_nothing(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    counts(connection, callback)
+    counts(connection_block, callback)
     posts = len(requests_log(sandbox, "POST"))
 
-    assert counts(connection, callback) == {"present": len(WANTED)}
+    assert counts(connection_block, callback) == {"present": len(WANTED)}
     assert len(requests_log(sandbox, "POST")) == posts
 
 
 @pytest.mark.parametrize("fault", ["commit-503", "504", "lose_response", "unreadable"])
 def test_a_subscription_created_but_answered_badly_is_found_not_sent_again(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str, fault: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str, fault: str
 ) -> None:
     spec = {"fault": fault, "method": "POST", "path": "/v1/event-subscriptions", "count": 1}
     sandbox.control.post("/faults", json=spec).raise_for_status()
-    assert counts(connection, callback) == {"created": len(WANTED)}
+    assert counts(connection_block, callback) == {"created": len(WANTED)}
     assert len(requests_log(sandbox, "POST")) == len(WANTED)  # none sent twice
     assert subscribed(sandbox) == sorted((t, callback) for t in WANTED)
 
 
 def test_subscription_lexoffice_dropped_is_created_again(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    counts(connection, callback)
+    counts(connection_block, callback)
     with sandbox.client() as http:
         dropped = http.get("/v1/event-subscriptions").json()["content"][0]
         http.delete(f"/v1/event-subscriptions/{dropped['subscriptionId']}").raise_for_status()
 
-    assert counts(connection, callback) == {"present": len(WANTED) - 1, "created": 1}
+    assert counts(connection_block, callback) == {"present": len(WANTED) - 1, "created": 1}
     assert len(subscribed(sandbox)) == len(WANTED)
 
 
@@ -135,9 +138,9 @@ def test_conflict_409_means_already_there() -> None:
 
 
 def test_cli_exits_0_when_all_present_and_3_when_lexoffice_refuses_the_url(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     assert main(["subscribe", "--callback-url", callback, "--connection", name]) == 0
     # Nothing answers there: lexoffice's HEAD probe fails, the create is refused (406).
     unreachable = "http://127.0.0.1:9/webhooks/lexoffice"
@@ -146,12 +149,12 @@ def test_cli_exits_0_when_all_present_and_3_when_lexoffice_refuses_the_url(
 
 
 def test_full_sync_recreates_subscriptions_when_a_callback_url_is_configured(
-    sandbox: SandboxServer, connection: LexsyncConnection, callback: str
+    sandbox: SandboxServer, connection_block: LexsyncConnection, callback: str
 ) -> None:
-    connection.webhook_callback_url = callback
-    connection.save(connection_name(connection), overwrite=True)
+    connection_block.webhook_callback_url = callback
+    connection_block.save(connection_name(connection_block), overwrite=True)
 
-    report = full_sync(connection=connection_name(connection))
+    report = full_sync(connection=connection_name(connection_block))
 
     assert report.failed == 0, report.problems
     assert subscribed(sandbox) == sorted((t, callback) for t in WANTED)

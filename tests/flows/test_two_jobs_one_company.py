@@ -76,12 +76,12 @@ def slots_taken(limit: str) -> int:
 @pytest.mark.parametrize("system_url", ["postgresql"], indirect=True)
 def test_an_invoice_started_during_the_full_sync_waits_for_it_and_both_complete(
     sandbox: SandboxServer,
-    connection: LexsyncConnection,
+    connection_block: LexsyncConnection,
     sessions: sessionmaker[Session],
     system_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    name = connection_name(connection)
+    name = connection_name(connection_block)
     limit = limit_name(name)
     ensure_limit(limit)
     seeded = seed_linked_work_report(sessions, sandbox.control)

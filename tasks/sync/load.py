@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.lexoffice.client import LexofficeClient
-from connectors.lexoffice.errors import LexofficeError, VersionConflictError
+from connectors.lexoffice.errors import VersionConflictError
 from tasks.diff.plan import LexofficeUpdate, Plan
 from tasks.diff.settings import DiffSettings
 from tasks.progress import Progress
@@ -116,14 +116,19 @@ class MasterDataLoad:
     def _update(self, update: LexofficeUpdate, attempt: int = 0) -> None:
         try:
             self.into_lexoffice.update(update)
-        except VersionConflictError:
-            self._on_conflict(update, attempt)
+        except VersionConflictError as stale:
+            self._on_conflict(update, attempt, stale)
 
-    def _on_conflict(self, update: LexofficeUpdate, attempt: int) -> None:
+    def _on_conflict(
+        self, update: LexofficeUpdate, attempt: int, stale: VersionConflictError
+    ) -> None:
         """Someone changed the record meanwhile: read it again, decide again (its conflicts go
-        into the report), apply the system half of the new decision, write the rest again."""
+        into the report), apply the system half of the new decision, write the rest again.
+
+        After `MAX_CONFLICT_RETRIES` stale writes the last 409 is the record's failure: it was
+        changed again at every write, and the next run reads it anew."""
         if attempt + 1 >= MAX_CONFLICT_RETRIES:
-            raise LexofficeError("PUT", "(update)", 409, "in lexoffice immer wieder geändert")
+            raise stale
         fresh = self.into_lexoffice.reread(update.lexoffice_id)
         again = redecide(self.sessions, self.adapter, self.settings, update.local_id, fresh)
         both_ways = (self.exporting, self.exporting)  # all of it arose from this export

@@ -176,3 +176,50 @@ def test_bad_records_fail_alone_with_record_and_field_named(
     assert [a["title"] for a in lexoffice_records(sandbox, "articles")] == ["Neues Kabel"]
     with sessions.begin() as session:
         assert len(queries.list_customers(session)) == 2  # nothing deleted
+
+
+def held_reads(sandbox: SandboxServer, path: str) -> int:
+    """How many reads of `path` the sandbox performed and is holding back right now."""
+    return sum(
+        entry.get("fault") == "timeout" and entry["status"] is None and entry["path"] == path
+        for entry in requests_log(sandbox, "GET")
+    )
+
+
+def test_a_record_changed_at_every_write_is_left_to_the_next_run(
+    sandbox: SandboxServer, connection_block: LexsyncConnection, sessions: sessionmaker[Session]
+) -> None:
+    """A user edits the contact while each of lexsync's reads is on its way: every PUT is
+    stale (409). After three the record is reported — in German, as the next run's job — and
+    the next run, undisturbed, brings lexsync's change over without losing the user's."""
+    local_id, lexoffice_id = linked_customer(sandbox, connection_block, sessions)
+    with sessions.begin() as session:
+        queries.update_customers(session, [{"id": local_id, "phone": "0911 1"}])
+    one = f"/v1/contacts/{lexoffice_id}"
+    inject_fault(sandbox, fault="timeout", delay=HOLD_SECONDS, method="GET", path="/v1/contacts")
+    inject_fault(sandbox, fault="timeout", delay=HOLD_SECONDS, method="GET", path=one, count=2)
+
+    def edit_during_each_read() -> None:
+        wait_until(lambda: list_read_held(sandbox))
+        edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"note": "Änderung 1"})
+        for reread in (1, 2):
+            wait_until(lambda: held_reads(sandbox, one) == 1)
+            edit_in_lexoffice(sandbox, "contacts", lexoffice_id, {"note": f"Änderung {reread + 1}"})
+            wait_until(lambda: held_reads(sandbox, one) == 0)
+
+    editor = ThreadPoolExecutor(max_workers=1)
+    edited = editor.submit(edit_during_each_read)
+    try:
+        first = sync(connection_block, "customers")
+    finally:
+        editor.shutdown(wait=True)
+    edited.result()
+
+    assert [entry["status"] for entry in requests_log(sandbox, "PUT")] == [409, 409, 409]
+    [failure] = [p for s in first.sections for p in s.problems if p.kind == "error"]
+    assert "in lexoffice inzwischen geändert; der nächste Lauf liest es neu" in failure.message
+    second = sync(connection_block, "customers")
+    assert second.failed == 0, second.problems
+    [contact] = lexoffice_records(sandbox, "contacts")
+    assert contact["note"] == "Änderung 3"
+    assert contact["phoneNumbers"]["business"] == ["0911 1"]

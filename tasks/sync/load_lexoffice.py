@@ -120,24 +120,22 @@ class LexofficeLoader:
         pending.mark(self.sessions, self.adapter, create, self.run_id)
         try:
             result = self.adapter.create_remote(self.client, body)
-        except OutcomeUnknownError:
-            result = self._look_up_lost_create(create)
+        except OutcomeUnknownError as unknown:
+            result = self._look_up_lost_create(create, unknown)
         except (LexofficeError, ValueError):
             # Refused, or never reached lexoffice: nothing was created.
             pending.drop(self.sessions, self.adapter, create.local_id)
             raise
         self.confirm_create(create.local_id, result, create.base, create.values)
 
-    def _look_up_lost_create(self, create: LexofficeCreate) -> ActionResult:
+    def _look_up_lost_create(
+        self, create: LexofficeCreate, unknown: OutcomeUnknownError
+    ) -> ActionResult:
+        """The record the lost POST may have created; not found (yet), the unknown outcome is
+        the record's failure and its pending marker makes the next run look first."""
         found = find_created(self.client, self.sessions, self.adapter, create.values)
         if found is None:
-            raise LexofficeError(
-                "POST",
-                "(create)",
-                None,
-                "lexoffice hat das Anlegen nicht bestätigt und der Datensatz ist (noch) nicht "
-                "da; der nächste Lauf sucht ihn erst, bevor er etwas anlegt",
-            )
+            raise unknown
         return found
 
     def confirm_create(

@@ -41,7 +41,9 @@ def unconfirmed_create(
     local_id = add_customer(sessions, **WITHOUT_EMAIL)
     inject_fault(sandbox, fault="500", method="POST", path="/v1/contacts")
     report = sync(connection_block)
-    assert [p.record for _, p in report.problems] == [f"Kunde {local_id} (Otto Ohnemail)"]
+    [(_, problem)] = report.problems
+    assert problem.record == f"Kunde {local_id} (Otto Ohnemail)"
+    assert problem.message.startswith("lexoffice bestätigte nicht, ob es ausgeführt wurde")
     assert markers(sessions) == [local_id]
     return local_id
 

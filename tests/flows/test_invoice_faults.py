@@ -24,12 +24,11 @@ from tasks.invoicing import (
 from tasks.invoicing.attempts import begin_attempt, retake_unconfirmed
 from tasks.invoicing.delivery import deliver
 from tasks.invoicing.plan import to_lexoffice
-from tasks.invoicing.prepare import prepare_invoice
-from tasks.report import RunReport
 from tests.flows.conftest import connection_name
 from tests.tasks.invoicing.invoicing_builders import (
     HAND_CHECKED_GROSS,
     HAND_CHECKED_NET,
+    prepared_invoice,
     seed_linked_work_report,
 )
 
@@ -93,15 +92,7 @@ def test_a_read_timeout_after_create_finds_the_invoice_instead_of_resending(
     arm(sandbox, "timeout", delay=1.0)
     settings = connection_block.lexoffice_settings(read_timeout=0.3)
     with LexofficeClient(settings) as client:
-        plan = prepare_invoice(
-            sessions,
-            client,
-            connection_block.settings,
-            seeded.work_report_id,
-            None,
-            "r1",
-            RunReport("x"),
-        )
+        plan = prepared_invoice(sessions, client, connection_block, seeded.work_report_id, "r1")
         state = begin_attempt(sessions, plan, False, "r1")
         delivered = deliver(sessions, client, plan, state, run_id="r1", resend_after_seconds=300)
     assert invoice_ids(sandbox) == [str(delivered.invoice_id)]
@@ -131,15 +122,7 @@ def _send_as_a_killed_run(
 ) -> str:
     """What a run killed right after its POST leaves: an open attempt, an invoice in lexoffice."""
     with LexofficeClient(connection_block.lexoffice_settings()) as client:
-        plan = prepare_invoice(
-            sessions,
-            client,
-            connection_block.settings,
-            work_report_id,
-            None,
-            "killed",
-            RunReport("x"),
-        )
+        plan = prepared_invoice(sessions, client, connection_block, work_report_id, "killed")
         begin_attempt(sessions, plan, False, "killed")
         return client.create_invoice(to_lexoffice(plan)).id
 
@@ -217,15 +200,7 @@ def test_of_two_runs_taking_over_an_unconfirmed_attempt_only_one_may_send(
 ) -> None:
     seeded = seed_linked_work_report(sessions, sandbox.control)
     with LexofficeClient(connection_block.lexoffice_settings()) as client:
-        plan = prepare_invoice(
-            sessions,
-            client,
-            connection_block.settings,
-            seeded.work_report_id,
-            None,
-            "r",
-            RunReport("x"),
-        )
+        plan = prepared_invoice(sessions, client, connection_block, seeded.work_report_id, "r")
     begin_attempt(sessions, plan, False, "first")
     seen_by_both = begin_attempt(sessions, plan, False, "second")
     assert seen_by_both.next_step == "look_first"

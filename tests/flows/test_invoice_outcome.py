@@ -24,11 +24,9 @@ from tasks.connection import LexsyncConnection
 from tasks.invoicing import PreconditionError, TotalsMismatchError
 from tasks.invoicing.attempts import begin_attempt
 from tasks.invoicing.plan import to_lexoffice
-from tasks.invoicing.prepare import prepare_invoice
-from tasks.report import RunReport
 from tests.flows.conftest import connection_name
 from tests.flows.test_invoice_faults import invoice_ids, invoice_posts
-from tests.tasks.invoicing.invoicing_builders import seed_linked_work_report
+from tests.tasks.invoicing.invoicing_builders import prepared_invoice, seed_linked_work_report
 
 D = Decimal
 EDITED_LINE = 11  # 1 × 78.00 € at 19 % in the seeded work report
@@ -44,15 +42,7 @@ def created_with_a_difference(
     (a run killed after its POST, then a user edits a price in lexoffice)."""
     seeded = seed_linked_work_report(sessions, sandbox.control)
     with LexofficeClient(connection_block.lexoffice_settings()) as client:
-        plan = prepare_invoice(
-            sessions,
-            client,
-            connection_block.settings,
-            seeded.work_report_id,
-            None,
-            "r",
-            RunReport(""),
-        )
+        plan = prepared_invoice(sessions, client, connection_block, seeded.work_report_id, "r")
         begin_attempt(sessions, plan, finalize, "r")
         created = client.create_invoice(to_lexoffice(plan), finalize=finalize).id
     lines = sandbox.control.get(f"/invoices/{created}").json()["lineItems"]

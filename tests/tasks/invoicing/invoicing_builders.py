@@ -55,6 +55,11 @@ from connectors.fieldservice.models import (
     WorkReportSection,
     WorkReportStatus,
 )
+from connectors.lexoffice.client import LexofficeClient
+from tasks.connection import LexsyncConnection
+from tasks.invoicing.plan import InvoicePlan
+from tasks.invoicing.prepare import prepare_invoice
+from tasks.report import RunReport
 
 D = Decimal
 HAND_CHECKED_NET = D("849.62")
@@ -203,3 +208,15 @@ def _article(title: str, kind: str, unit: str, price: float) -> dict[str, object
         "unitName": unit,
         "price": {"netPrice": price, "leadingPrice": "NET", "taxRate": 19},
     }
+
+
+def prepared_invoice(
+    sessions: sessionmaker[Session],
+    client: LexofficeClient,
+    connection_block: LexsyncConnection,
+    work_report_id: int,
+    run_id: str = "r",
+) -> InvoicePlan:
+    """The invoice plan a run of this connection prepares (default layout, a scratch report)."""
+    settings = connection_block.settings
+    return prepare_invoice(sessions, client, settings, work_report_id, None, run_id, RunReport(""))

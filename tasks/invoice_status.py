@@ -34,7 +34,6 @@ from connectors.lexoffice.client import LexofficeClient
 from connectors.lexoffice.errors import NotFoundError, ValidationError
 from connectors.lexoffice.models import Invoice
 from tasks import report_text
-from tasks.invoicing.wording import euro
 from tasks.report import Problem, RunReport
 
 SECTION = ("invoices", "lexoffice → system")
@@ -209,7 +208,7 @@ def invoice_state_text(work_report: WorkReport) -> str:
     words = report_text.voucher_status(status) if status else "Stand noch nicht gelesen"
     parts = [f"{number} {words}" if number else f"{words}, noch ohne Rechnungsnummer"]
     if status not in (None, "draft") and work_report.lexoffice_open_amount is not None:
-        parts.append(f"Restbetrag {euro(work_report.lexoffice_open_amount)}")
+        parts.append(f"Restbetrag {report_text.amount(work_report.lexoffice_open_amount)}")
     if work_report.lexoffice_paid_at is not None:
         parts.append(f"bezahlt am {work_report.lexoffice_paid_at.astimezone(BERLIN):%d.%m.%Y}")
     if work_report.lexoffice_invoice_id is None:  # listed, not invoiced: its totals differed

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from connectors.fieldservice.models import Customer, LinkStatus, WorkReport
 from tasks import report_text
 from tasks.documents.mapping import german
 from tasks.invoicing.totals import Totals
+from tasks.report_text import amount
 
 __all__ = [
     "contact_gone_message",
     "customer_label",
-    "euro",
     "german",
     "totals_differ_message",
     "totals_text",
@@ -32,13 +31,8 @@ def customer_label(customer: Customer) -> str:
     return report_text.record("customer", customer.id, customer.display_name)
 
 
-def euro(amount: Decimal) -> str:
-    """An amount as Germans write it: `1.234,56 €` (always two places), the report's way."""
-    return report_text.amount(amount)
-
-
 def totals_text(totals: Totals) -> str:
-    return f"netto {euro(totals.net)}, Steuer {euro(totals.tax)}, brutto {euro(totals.gross)}"
+    return f"netto {amount(totals.net)}, Steuer {amount(totals.tax)}, brutto {amount(totals.gross)}"
 
 
 def totals_differ_message(
@@ -49,7 +43,7 @@ def totals_differ_message(
     return (
         f"Die Rechnung {invoice} wurde in lexoffice erstellt, aber ihre Summen weichen von "
         f"lexsyncs Berechnung ab. lexoffice: {totals_text(lexoffice)}; lexsync: "
-        f"{totals_text(expected)} (Differenz brutto {euro(gap)}). Der Arbeitsnachweis ist "
+        f"{totals_text(expected)} (Differenz brutto {amount(gap)}). Der Arbeitsnachweis ist "
         f"noch nicht als abgerechnet markiert; die Rechnung ist vermerkt: {url}. "
         f"Nächster Schritt: die Rechnung in lexoffice prüfen, dann entweder "
         f"`lexsync invoice {work_report_id} --accept` (so übernehmen) oder sie in lexoffice "

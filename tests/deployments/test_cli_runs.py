@@ -13,8 +13,8 @@ from connectors.fieldservice.db import current_revision, head_revision
 from connectors.fieldservice.models import IssueKind, SyncEntity
 from connectors.lexoffice.sandbox.server import SandboxServer
 from deployments.cli import main
-from tasks.invoicing.wording import euro as german_euro
 from tasks.report_text import amount, moment
+from tasks.report_text import amount as german_euro
 from tests.support.builders import add_customer
 from tests.support.databases import ThrowawayDatabases
 from tests.tasks.invoicing.invoicing_builders import HAND_CHECKED_GROSS, seed_linked_work_report
